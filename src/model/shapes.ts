@@ -1,0 +1,122 @@
+import { LrpError } from '../errors.js';
+import { showShape, sizeOf } from '../tensor.js';
+import { type Layer, type Model, type Padding, layerWhere } from './layers.js';
+
+/** Resolved window geometry of a conv/pool layer on a given input: explicit padding and output size. */
+export interface WindowGeometry {
+  readonly inH: number;
+  readonly inW: number;
+  readonly inC: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly kH: number;
+  readonly kW: number;
+  readonly sH: number;
+  readonly sW: number;
+  /** Zero padding `[top, bottom, left, right]`. */
+  readonly pad: readonly [number, number, number, number];
+}
+
+function samePad(size: number, k: number, s: number): [number, number, number] {
+  const out = Math.ceil(size / s);
+  const total = Math.max((out - 1) * s + k - size, 0);
+  const before = Math.floor(total / 2);
+  return [out, before, total - before];
+}
+
+/**
+ * Window geometry for input `[H, W, C]` (per sample): `valid` gives `floor((H − hf)/sh) + 1` as in the
+ * toolbox; `same` gives `ceil(H/sh)`; explicit padding `floor((H + top + bottom − hf)/sh) + 1`.
+ */
+export function windowGeometry(
+  inShape: readonly number[],
+  k: readonly [number, number],
+  s: readonly [number, number],
+  padding: Padding,
+  where: string,
+): WindowGeometry {
+  if (inShape.length !== 3) {
+    throw new LrpError('E_SHAPE', `expects an input of shape [H, W, C] per sample, got ${showShape(inShape)}`, where);
+  }
+  const [inH, inW, inC] = inShape as [number, number, number];
+  let pad: [number, number, number, number];
+  let outH: number;
+  let outW: number;
+  if (padding === 'same') {
+    const [oh, t, b] = samePad(inH, k[0], s[0]);
+    const [ow, l, r] = samePad(inW, k[1], s[1]);
+    pad = [t, b, l, r];
+    outH = oh;
+    outW = ow;
+  } else {
+    pad = padding === 'valid' ? [0, 0, 0, 0] : [padding[0], padding[1], padding[2], padding[3]];
+    outH = Math.floor((inH + pad[0] + pad[1] - k[0]) / s[0]) + 1;
+    outW = Math.floor((inW + pad[2] + pad[3] - k[1]) / s[1]) + 1;
+  }
+  if (!(outH >= 1 && outW >= 1)) {
+    throw new LrpError(
+      'E_SHAPE',
+      `window ${k[0]}x${k[1]} with stride ${s[0]}x${s[1]} does not fit input ${showShape(inShape)}`,
+      where,
+    );
+  }
+  return { inH, inW, inC, outH, outW, kH: k[0], kW: k[1], sH: s[0], sW: s[1], pad };
+}
+
+/** Output shape (per sample, batch dimension excluded) of `layer` for input `inShape`. */
+export function layerOutputShape(layer: Layer, inShape: readonly number[], where: string): number[] {
+  switch (layer.kind) {
+    case 'linear':
+      if (inShape.length !== 1 || inShape[0] !== layer.inputs) {
+        throw new LrpError(
+          'E_SHAPE',
+          `expects input [${layer.inputs}] per sample, got ${showShape(inShape)}` +
+            (inShape.length > 1 && sizeOf(inShape) === layer.inputs ? ' (add a Flatten layer before it)' : ''),
+          where,
+        );
+      }
+      return [layer.outputs];
+    case 'conv2d': {
+      const [hf, wf, df, nf] = layer.filter;
+      const g = windowGeometry(inShape, [hf, wf], layer.stride, layer.padding, where);
+      if (g.inC !== df) {
+        throw new LrpError('E_SHAPE', `expects ${df} input channels, got input ${showShape(inShape)}`, where);
+      }
+      return [g.outH, g.outW, nf];
+    }
+    case 'sumpool':
+    case 'avgpool':
+    case 'maxpool': {
+      const g = windowGeometry(inShape, layer.pool, layer.stride, layer.padding, where);
+      return [g.outH, g.outW, g.inC];
+    }
+    case 'flatten':
+      return [sizeOf(inShape)];
+    case 'softmax':
+      if (inShape.length !== 1) {
+        throw new LrpError('E_SHAPE', `expects input [D] per sample, got ${showShape(inShape)}`, where);
+      }
+      return [...inShape];
+    case 'relu':
+    case 'tanh':
+    case 'sigmoid':
+      return [...inShape];
+  }
+}
+
+/**
+ * Shapes flowing through `model` for a per-sample input shape: element 0 is the input, element
+ * i + 1 the output of layer i. A mismatch throws `E_SHAPE` naming the layer and both shapes.
+ */
+export function inferShapes(model: Model, inShape: readonly number[]): number[][] {
+  const shapes: number[][] = [[...inShape]];
+  model.layers.forEach((layer, i) => {
+    shapes.push(layerOutputShape(layer, shapes[i]!, layerWhere(model.layers, i)));
+  });
+  return shapes;
+}
+
+/** Number of trainable parameters of a layer. */
+export function parameterCount(layer: Layer): number {
+  return layer.kind === 'linear' || layer.kind === 'conv2d' ? layer.weights.length + layer.bias.length : 0;
+}
