@@ -1,0 +1,83 @@
+import type { WindowGeometry } from '../model/shapes.js';
+
+/** Elementwise maps every backend provides. `step` is `x > 0 ? 1 : 0`; `ones` ignores x. */
+export type UnaryOp =
+  | 'relu'
+  | 'tanh'
+  | 'sigmoid'
+  | 'pos'
+  | 'neg'
+  | 'square'
+  | 'abs'
+  | 'sqrt'
+  | 'step'
+  | 'ones'
+  | 'tanhGrad'
+  | 'sigmoidGrad';
+
+/** Elementwise binary maps on equal shapes. */
+export type BinaryOp = 'add' | 'sub' | 'mul';
+
+/**
+ * Division stabiliser of the LRP rules: `r / (z + eps·sgn0(z))` with `sgn0(z) = z >= 0 ? 1 : −1`
+ * (toolbox convention, so `eps` also shields z = 0). Where the stabilised denominator is exactly 0
+ * (eps = 0 and z = 0) the quotient is 0, never NaN.
+ */
+export interface Stabilizer {
+  readonly eps: number;
+}
+
+/**
+ * The primitive kernels a backend provides. The relevance engine (`engine/relevance.ts`) is written
+ * once over this interface; the js (float64), wasm (float32 SIMD) and tfjs backends implement it.
+ * Handles `T` are opaque: host arrays, arena offsets or `tf.Tensor`s. Every op returns a new handle
+ * and leaves its arguments untouched. All tensors carry the batch as their first dimension except
+ * weights. Activation layout is NHWC; weights are linear `[m, n]` and conv HWIO.
+ */
+export interface Ops<T> {
+  /** Backend name, e.g. `js`, `wasm`, `tfjs`. */
+  readonly name: string;
+  /** Element type of the computations. */
+  readonly precision: 'float64' | 'float32';
+  /** Uploads host data (copied) as a tensor of `shape`. */
+  tensor(data: Float32Array | Float64Array, shape: readonly number[]): T;
+  /** Downloads a tensor's data (a copy the caller owns) in the backend's precision. */
+  read(t: T): Float32Array | Float64Array;
+  /** Shape of a tensor. */
+  shape(t: T): readonly number[];
+  /** Same data, new shape of equal size (may share storage). */
+  reshape(t: T, shape: readonly number[]): T;
+  /** `x[N, m] · w[m, n] (+ b[n])` → `[N, n]`. */
+  dense(x: T, w: T, b: T | null): T;
+  /** `s[N, n] · wᵀ` → `[N, m]`. */
+  denseT(s: T, w: T): T;
+  /** Cross-correlation of `x[N, H, W, C]` with HWIO `w` (+ `b[nf]`), zero padding per `g` → `[N, oh, ow, nf]`. */
+  conv(x: T, w: T, b: T | null, g: WindowGeometry): T;
+  /** Transpose of {@link Ops.conv} (gradient w.r.t. its input): `s[N, oh, ow, nf]` → `[N, H, W, C]`. */
+  convT(s: T, w: T, g: WindowGeometry): T;
+  /** Per-channel window sum of `x[N, H, W, C]` (zero padding) → `[N, oh, ow, C]`. */
+  windowSum(x: T, g: WindowGeometry): T;
+  /** Transpose of {@link Ops.windowSum}: adds `s` to every input element of its window → `[N, H, W, C]`. */
+  windowSumT(s: T, g: WindowGeometry): T;
+  /** Per-channel window maximum (padding never wins) → `[N, oh, ow, C]`. */
+  maxPool(x: T, g: WindowGeometry): T;
+  /**
+   * Sends `s[N, oh, ow, C]` to the window elements of `x` equal to the window's maximum `y`
+   * (`y = maxPool(x)`), split equally between tied maxima → `[N, H, W, C]`.
+   */
+  maxRoute(x: T, y: T, s: T, g: WindowGeometry): T;
+  /** Elementwise map. */
+  unary(op: UnaryOp, x: T): T;
+  /** Elementwise binary map on equal shapes. */
+  binary(op: BinaryOp, a: T, b: T): T;
+  /** `c · x`. */
+  scale(x: T, c: number): T;
+  /** `r / (z + eps·sgn0(z))`, 0 where that denominator is 0. */
+  divStab(r: T, z: T, stab: Stabilizer): T;
+  /** Row softmax of `x[N, D]` with the row maximum subtracted. */
+  softmax(x: T): T;
+  /** Vector-Jacobian product of softmax: `y ⊙ (s − Σ_j y_j s_j)` per row, `y = softmax(x)`. */
+  softmaxT(y: T, s: T): T;
+  /** Releases a tensor (no-op where memory is reclaimed otherwise). */
+  dispose(t: T): void;
+}
