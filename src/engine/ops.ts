@@ -41,6 +41,19 @@ export interface Ops<T> {
   readonly precision: 'float64' | 'float32';
   /** Uploads host data (copied) as a tensor of `shape`. */
   tensor(data: Float32Array | Float64Array, shape: readonly number[]): T;
+  /**
+   * Uploads model parameters (weights, biases and their rule variants). They live in persistent
+   * storage until {@link Ops.dispose} releases them; run scopes never free them.
+   */
+  param(data: Float64Array, shape: readonly number[]): T;
+  /**
+   * Opens a run scope: every tensor created until the matching {@link Ops.endScope} (other than
+   * params) is released there at once (an arena reset in wasm, `tf.engine().endScope()` in tfjs).
+   * Scopes do not nest.
+   */
+  beginScope(): void;
+  /** Closes the run scope and frees its tensors; handles created inside become invalid. */
+  endScope(): void;
   /** Downloads a tensor's data (a copy the caller owns) in the backend's precision. */
   read(t: T): Float32Array | Float64Array;
   /** Shape of a tensor. */
