@@ -1,0 +1,163 @@
+import { LrpError } from '../errors.js';
+import type { DType, NdArray } from '../tensor.js';
+import { ByteReader, DTYPE_BYTES, dtypeOfArray, encodeElements } from './byte-reader.js';
+import { columnMajorToRowMajor } from './column-major.js';
+import { parsePythonLiteral, type PyValue } from './python-literal.js';
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+const MAX_DIMS = 64;
+
+const KIND_TO_DTYPE: Readonly<Record<string, DType>> = {
+  f4: 'float32',
+  f8: 'float64',
+  u1: 'uint8',
+  i1: 'int8',
+  b1: 'uint8',
+  u2: 'uint16',
+  i2: 'int16',
+  u4: 'uint32',
+  i4: 'int32',
+  u8: 'uint64',
+  i8: 'int64',
+};
+
+const DTYPE_TO_DESCR: Readonly<Record<DType, string>> = {
+  float32: '<f4',
+  float64: '<f8',
+  uint8: '|u1',
+  int8: '|i1',
+  uint16: '<u2',
+  int16: '<i2',
+  uint32: '<u4',
+  int32: '<i4',
+  int64: '<i8',
+  uint64: '<u8',
+};
+
+interface NpyHeader {
+  dtype: DType;
+  bool: boolean;
+  littleEndian: boolean;
+  fortran: boolean;
+  shape: number[];
+}
+
+/** Reads `descr`, `fortran_order` and `shape` from a parsed header dict; `fail` reports at the header. */
+function interpretHeader(dict: PyValue, fail: (message: string) => never): NpyHeader {
+  if (!(dict instanceof Map)) return fail('header is not a dict');
+  const descr = dict.get('descr');
+  const fortran = dict.get('fortran_order');
+  const shape = dict.get('shape');
+  if (typeof descr !== 'string') return fail(`header 'descr' must be a simple dtype string (structured dtypes are not supported)`);
+  if (typeof fortran !== 'boolean') return fail(`header 'fortran_order' must be True or False`);
+  if (!Array.isArray(shape)) return fail(`header 'shape' must be a tuple`);
+  const m = /^([<>|=]?)([a-z])(\d+)$/.exec(descr);
+  const dtype = m ? KIND_TO_DTYPE[`${m[2]}${m[3]}`] : undefined;
+  if (!m || !dtype) return fail(`unsupported dtype '${descr}' (supported: f4 f8 u1 i1 u2 i2 u4 i4 u8 i8 b1)`);
+  if (shape.length > MAX_DIMS) return fail(`shape has ${shape.length} dimensions (at most ${MAX_DIMS})`);
+  let product = 1;
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) return fail(`shape entry ${JSON.stringify(d)} is not a size`);
+    if (d > 0) product *= d;
+    if (product > Number.MAX_SAFE_INTEGER) return fail(`shape (${shape.join(', ')}) is absurdly large`);
+  }
+  return { dtype, bool: m[2] === 'b', littleEndian: m[1] !== '>', fortran, shape: shape as number[] };
+}
+
+/**
+ * Reads a NumPy `.npy` file (format versions 1.0, 2.0 and 3.0) into a C-order {@link NdArray}.
+ *
+ * The header dict is parsed here, Python-2 headers included (`(10000L, 1L)`). Supported dtypes are
+ * f4 f8 u1 i1 u2 i2 u4 i4 u8 i8 in either byte order, and `b1` (bool) read as uint8 0/1.
+ * Fortran-order arrays are transposed to C order. The declared size is checked against the bytes
+ * present before anything is allocated; bytes after the data are ignored (as NumPy does).
+ *
+ * @param bytes the whole file
+ * @param where file name for messages (default `npy`)
+ * @throws LrpError `E_FORMAT` naming `where` and the byte offset for any malformed or unsupported file
+ */
+export function readNpy(bytes: Uint8Array, where = 'npy'): NdArray {
+  const r = new ByteReader(bytes, where, true);
+  r.need(0, 10, 'npy magic and version');
+  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) r.fail('not an .npy file (bad magic string)', i);
+  const major = bytes[6]!;
+  if (major < 1 || major > 3) r.fail(`unsupported .npy format version ${major}.${bytes[7]}`, 6);
+  const headerLen = major === 1 ? r.u16(8, 'header length') : r.u32(8, 'header length');
+  const headerStart = major === 1 ? 10 : 12;
+  r.need(headerStart, headerLen, 'header');
+  const raw = bytes.subarray(headerStart, headerStart + headerLen);
+  let text: string;
+  if (major === 3) {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    } catch {
+      return r.fail('header is not valid UTF-8', headerStart);
+    }
+  } else {
+    text = '';
+    for (let i = 0; i < raw.length; i += 8192) text += String.fromCharCode(...raw.subarray(i, i + 8192));
+  }
+  const headerWhere = `${where}, byte ${headerStart}`;
+  const header = interpretHeader(parsePythonLiteral(text, headerWhere), (message) => {
+    throw new LrpError('E_FORMAT', message, headerWhere);
+  });
+  const dataStart = headerStart + headerLen;
+  const count = header.shape.includes(0) ? 0 : header.shape.reduce((a, b) => a * b, 1);
+  const available = bytes.length - dataStart;
+  const itemBytes = DTYPE_BYTES[header.dtype];
+  if (count * itemBytes > available) {
+    r.fail(`truncated: shape (${header.shape.join(', ')}) of ${header.dtype} needs ${count * itemBytes} data bytes but only ${available} are present`, dataStart);
+  }
+  let data = r.elements(dataStart, header.dtype, count, 'array data', header.littleEndian);
+  if (header.bool) {
+    const flags = data as Uint8Array;
+    for (let i = 0; i < count; i++) if (flags[i] !== 0) flags[i] = 1;
+  }
+  if (header.fortran) data = columnMajorToRowMajor(data, header.shape);
+  return { dtype: header.dtype, data, shape: header.shape };
+}
+
+/** The header dict text NumPy writes for `descr` and `shape`, growth padding included. */
+function headerDict(descr: string, shape: readonly number[]): string {
+  const shapeRepr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeRepr}, }`;
+  // NumPy leaves room for the first axis to grow to 21 digits.
+  return shape.length > 0 ? dict + ' '.repeat(Math.max(0, 21 - String(shape[0]).length)) : dict;
+}
+
+/**
+ * Writes an {@link NdArray} as a NumPy `.npy` file: format version 1.0 (2.0 only if the header
+ * would not fit), little-endian, C order, header padded with spaces to a multiple of 64 bytes
+ * exactly as current NumPy does, so the bytes equal those of `numpy.save`.
+ *
+ * @throws LrpError `E_SHAPE` if the data length is not the product of the shape, `E_INPUT` if the
+ * data's array class does not match `dtype`
+ */
+export function writeNpy(a: NdArray): Uint8Array {
+  for (const d of a.shape) {
+    if (!Number.isSafeInteger(d) || d < 0) throw new LrpError('E_SHAPE', `cannot write shape (${a.shape.join(', ')}): bad dimension ${d}`);
+  }
+  const count = a.shape.reduce((x, y) => x * y, 1);
+  if (count !== a.data.length) throw new LrpError('E_SHAPE', `data has ${a.data.length} elements but shape (${a.shape.join(', ')}) needs ${count}`);
+  if (dtypeOfArray(a.data) !== a.dtype) throw new LrpError('E_INPUT', `dtype is ${a.dtype} but data is a ${a.data.constructor.name}`);
+  const dict = headerDict(DTYPE_TO_DESCR[a.dtype], a.shape);
+  let prefix = 10;
+  let total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
+  if (total - prefix > 0xffff) {
+    prefix = 12;
+    total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
+  }
+  const headerLen = total - prefix;
+  const header = dict + ' '.repeat(headerLen - dict.length - 1) + '\n';
+  const body = encodeElements(a.data, true);
+  const out = new Uint8Array(total + body.length);
+  out.set(MAGIC, 0);
+  out[6] = prefix === 10 ? 1 : 2;
+  out[7] = 0;
+  const view = new DataView(out.buffer);
+  if (prefix === 10) view.setUint16(8, headerLen, true);
+  else view.setUint32(8, headerLen, true);
+  for (let i = 0; i < header.length; i++) out[prefix + i] = header.charCodeAt(i) & 0xff;
+  out.set(body, total);
+  return out;
+}
