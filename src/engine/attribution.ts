@@ -1,0 +1,144 @@
+import { LrpError } from '../errors.js';
+import type { Method } from '../rules/method.js';
+import type { RulePlan } from '../rules/plan.js';
+import { type WalkMode, walkBackward } from './backward.js';
+import type { Trace } from './forward.js';
+import type { PreparedModel } from './prepared.js';
+
+/** Options of the path and noise methods. */
+export interface SamplingOptions {
+  /** Integrated gradients: number of midpoint steps (default 32). */
+  readonly steps?: number;
+  /** Integrated gradients: baseline, a constant or one value per input element of a sample (default 0). */
+  readonly baseline?: number | Float64Array;
+  /** SmoothGrad: number of noisy samples (default 16). */
+  readonly samples?: number;
+  /** SmoothGrad: noise standard deviation as a fraction of each sample's value range (default 0.1). */
+  readonly noise?: number;
+  /** SmoothGrad: seed of the noise generator (default 0). */
+  readonly seed?: number;
+}
+
+/** Seeded uniform generator (mulberry32), for reproducible SmoothGrad noise. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function positiveInt(v: number, what: string): number {
+  if (!Number.isSafeInteger(v) || v < 1) throw new LrpError('E_USAGE', `${what} must be a positive integer, got ${v}`);
+  return v;
+}
+
+/** A forward pass on new data and a gradient walk from the fixed `R0`: the building block of IG and SmoothGrad. */
+type GradientAt = (x: Float64Array) => Float64Array;
+
+/**
+ * Computes the attribution of `method` at the input of layer `stopAt` from a forward `trace` and
+ * initial relevance `R0` (on the host: float64). `gradientAt` re-runs forward + gradient on other
+ * inputs for the sampling methods (which only explain the model input).
+ */
+export function attribute<T>(
+  pm: PreparedModel<T>,
+  trace: Trace<T>,
+  R0: T,
+  method: Method,
+  plan: RulePlan,
+  stopAt: number,
+  gradientAt: GradientAt,
+  sampling: SamplingOptions = {},
+): { result: Float64Array; shape: number[]; layers: (T | undefined)[] | null } {
+  const { ops } = pm;
+  const inShape = [trace.batch, ...trace.shapes[stopAt]];
+  const host = (t: T): Float64Array => Float64Array.from(ops.read(t));
+  const x = host(trace.acts[stopAt]);
+  const walk = (how: WalkMode, keep = false) => walkBackward(pm, trace, R0, how, stopAt, keep);
+  switch (method) {
+    case 'lrp': {
+      const w = walk({ kind: 'lrp', plan }, true);
+      return { result: host(w.result), shape: inShape, layers: w.layers };
+    }
+    case 'gradient':
+    case 'deconvnet':
+    case 'guided-backprop': {
+      const w = walk({ kind: 'gradient', mode: method }, true);
+      return { result: host(w.result), shape: inShape, layers: w.layers };
+    }
+    case 'gradient-x-input': {
+      const g = host(walk({ kind: 'gradient', mode: 'gradient' }).result);
+      return { result: g.map((v, i) => v * x[i]), shape: inShape, layers: null };
+    }
+    case 'sensitivity': {
+      const g = host(walk({ kind: 'gradient', mode: 'gradient' }).result);
+      return sensitivity(g, inShape);
+    }
+    case 'integrated-gradients': {
+      requireInput(stopAt, method);
+      const steps = positiveInt(sampling.steps ?? 32, 'steps');
+      const x0 = baselineOf(sampling.baseline ?? 0, x.length, trace.batch);
+      const sum = new Float64Array(x.length);
+      for (let k = 0; k < steps; k++) {
+        const a = (k + 0.5) / steps;
+        const g = gradientAt(x.map((v, i) => x0[i] + a * (v - x0[i])));
+        for (let i = 0; i < sum.length; i++) sum[i] += g[i];
+      }
+      return { result: sum.map((s, i) => (s / steps) * (x[i] - x0[i])), shape: inShape, layers: null };
+    }
+    case 'smoothgrad': {
+      requireInput(stopAt, method);
+      const samples = positiveInt(sampling.samples ?? 16, 'samples');
+      const noise = sampling.noise ?? 0.1;
+      if (!(noise >= 0 && Number.isFinite(noise))) throw new LrpError('E_USAGE', `noise must be a finite number >= 0, got ${noise}`);
+      const rand = mulberry32(sampling.seed ?? 0);
+      const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+      const per = x.length / trace.batch;
+      const sigma = new Float64Array(trace.batch).map((_, b) => {
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (const v of x.subarray(b * per, (b + 1) * per)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+        return noise * (hi - lo);
+      });
+      const sum = new Float64Array(x.length);
+      for (let k = 0; k < samples; k++) {
+        const g = gradientAt(x.map((v, i) => v + sigma[Math.floor(i / per)] * gauss()));
+        for (let i = 0; i < sum.length; i++) sum[i] += g[i];
+      }
+      return { result: sum.map((s) => s / samples), shape: inShape, layers: null };
+    }
+  }
+}
+
+function requireInput(stopAt: number, method: string): void {
+  if (stopAt !== 0) throw new LrpError('E_USAGE', `${method} explains the model input only, not layer ${stopAt}`);
+}
+
+function baselineOf(b: number | Float64Array, n: number, batch: number): Float64Array {
+  if (typeof b === 'number') return new Float64Array(n).fill(b);
+  const per = n / batch;
+  if (b.length !== per) throw new LrpError('E_SHAPE', `baseline has ${b.length} values, a sample has ${per}`, 'baseline');
+  const out = new Float64Array(n);
+  for (let s = 0; s < batch; s++) out.set(b, s * per);
+  return out;
+}
+
+/** Toolbox formula 99: per position `sqrt(Σ_channels g²)`; `[N, H, W, C]` → `[N, H, W, 1]`, `[N, D]` → `|g|`. */
+function sensitivity<T>(g: Float64Array, shape: number[]): { result: Float64Array; shape: number[]; layers: (T | undefined)[] | null } {
+  if (shape.length !== 4) return { result: g.map(Math.abs), shape, layers: null };
+  const c = shape[3];
+  const out = new Float64Array(g.length / c);
+  for (let p = 0; p < out.length; p++) {
+    let s = 0;
+    for (let k = 0; k < c; k++) s += g[p * c + k] ** 2;
+    out[p] = Math.sqrt(s);
+  }
+  return { result: out, shape: [shape[0], shape[1], shape[2], 1], layers: null };
+}

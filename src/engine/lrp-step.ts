@@ -1,0 +1,142 @@
+import { LrpError } from '../errors.js';
+import { layerWhere } from '../model/layers.js';
+import type { WindowGeometry } from '../model/shapes.js';
+import type { Rule } from '../rules/rule.js';
+import { showShape, sizeOf } from '../tensor.js';
+import type { Trace } from './forward.js';
+import type { Ops } from './ops.js';
+import { type ParamMode, type PreparedModel, modifyValue } from './prepared.js';
+import { type Group, type InputMode, ruleGroups } from './rule-terms.js';
+
+/** A linear map and its transpose: the ρ-forward and ρ-transpose of one layer under one weight mode. */
+interface LinearMap<T> {
+  /** `ρ(W)·x`, plus `b` where given (weighted layers only). */
+  forward(x: T, b: T | null): T;
+  transpose(s: T): T;
+}
+
+function weightedMap<T>(pm: PreparedModel<T>, i: number, g: WindowGeometry | null, mode: ParamMode): LinearMap<T> | null {
+  const { ops } = pm;
+  const layer = pm.model.layers[i];
+  if (layer.kind === 'linear' || layer.kind === 'conv2d') {
+    const w = pm.weight(i, mode);
+    return layer.kind === 'linear'
+      ? { forward: (x, b) => ops.dense(x, w, b), transpose: (s) => ops.denseT(s, w) }
+      : { forward: (x, b) => ops.conv(x, w, b, g!), transpose: (s) => ops.convT(s, w, g!) };
+  }
+  // Pools: an implicit weight of 1 (sum) or 1/area (average) on every window element.
+  const c = modifyValue(mode, layer.kind === 'avgpool' ? 1 / (g!.kH * g!.kW) : 1);
+  if (c === 0) return null;
+  const scaled = (t: T): T => {
+    if (c === 1) return t;
+    const r = ops.scale(t, c);
+    ops.dispose(t);
+    return r;
+  };
+  return { forward: (x) => scaled(ops.windowSum(x, g!)), transpose: (s) => scaled(ops.windowSumT(s, g!)) };
+}
+
+function boundTensor<T>(ops: Ops<T>, bound: number | Float64Array, batch: number, sample: readonly number[], where: string): T {
+  const n = sizeOf(sample);
+  const data = new Float64Array(batch * n);
+  if (typeof bound === 'number') data.fill(bound);
+  else {
+    if (bound.length !== n) throw new LrpError('E_SHAPE', `zbox bound has ${bound.length} values, the layer input ${showShape(sample)} has ${n}`, where);
+    for (let b = 0; b < batch; b++) data.set(bound, b * n);
+  }
+  return ops.tensor(data, [batch, ...sample]);
+}
+
+function accumulate<T>(ops: Ops<T>, acc: T | null, t: T, c: number): T {
+  const term = c === 1 ? t : ops.scale(t, c);
+  if (term !== t) ops.dispose(t);
+  if (acc === null) return term;
+  const sum = ops.binary('add', acc, term);
+  ops.dispose(acc);
+  ops.dispose(term);
+  return sum;
+}
+
+/** Relevance through a weighted or window-sum layer by the generic ratio groups of its rule. */
+function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, groups: readonly Group[], rule: Rule): T {
+  const { ops } = pm;
+  const x = trace.acts[i];
+  const g = trace.geometry[i];
+  const where = layerWhere(pm.model.layers, i);
+  const inputs = new Map<InputMode, T>();
+  const input = (mode: InputMode): T => {
+    let t = inputs.get(mode);
+    if (t === undefined) {
+      if (mode === 'id') t = x;
+      else if (mode === 'low' || mode === 'high') {
+        if (rule.name !== 'zbox') throw new LrpError('E_RULE', `input mode ${mode} needs the zbox rule`, where);
+        t = boundTensor(ops, rule[mode], trace.batch, trace.shapes[i], where);
+      } else t = ops.unary(mode, x);
+      inputs.set(mode, t);
+    }
+    return t;
+  };
+  let result: T | null = null;
+  for (const group of groups) {
+    const parts = group.terms
+      .map((term) => ({ term, map: weightedMap(pm, i, g, term.w) }))
+      .filter((p): p is { term: typeof p.term; map: LinearMap<T> } => p.map !== null);
+    if (parts.length === 0) continue;
+    // The bias joins the first term, whose sign is +1 in every group of ruleGroups.
+    const weighted = pm.model.layers[i].kind === 'linear' || pm.model.layers[i].kind === 'conv2d';
+    let bias = weighted ? pm.bias(i, group.bias) : null;
+    let z: T | null = null;
+    for (const { term, map } of parts) {
+      z = accumulate(ops, z, map.forward(input(term.x), bias), term.sign);
+      bias = null;
+    }
+    const s = ops.divStab(R, z!, { eps: group.eps });
+    ops.dispose(z!);
+    let c: T | null = null;
+    for (const { term, map } of parts) {
+      const back = map.transpose(s);
+      const prod = ops.binary('mul', input(term.x), back);
+      ops.dispose(back);
+      c = accumulate(ops, c, prod, term.sign);
+    }
+    ops.dispose(s);
+    if (c !== null) result = accumulate(ops, result, c, group.coef);
+  }
+  for (const [mode, t] of inputs) if (mode !== 'id') ops.dispose(t);
+  return result ?? ops.scale(x, 0);
+}
+
+/**
+ * Relevance through layer `i` by LRP: the rule's generic ratio groups on weighted and sum/average
+ * pooling layers, winner-take-all on max pooling (uniform for `flat`/`ww`), the identity on
+ * activations and SoftMax, a reshape on Flatten.
+ */
+export function lrpStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, rule: Rule | null): T {
+  const { ops } = pm;
+  const layer = pm.model.layers[i];
+  const inShape = [trace.batch, ...trace.shapes[i]];
+  if (rule?.name === 'pass') {
+    if (sizeOf(trace.shapes[i]) !== sizeOf(trace.shapes[i + 1])) {
+      throw new LrpError('E_RULE', `rule 'pass' needs equal input and output sizes, got ${showShape(trace.shapes[i])} and ${showShape(trace.shapes[i + 1])}`, layerWhere(pm.model.layers, i));
+    }
+    return ops.reshape(R, inShape);
+  }
+  const r = rule ?? { name: 'simple' as const };
+  switch (layer.kind) {
+    case 'linear':
+    case 'conv2d':
+    case 'sumpool':
+    case 'avgpool':
+      return groupsStep(pm, trace, i, R, ruleGroups(r, layer.kind !== 'linear' && layer.kind !== 'conv2d'), r);
+    case 'maxpool':
+      if (r.name === 'flat' || r.name === 'ww') return groupsStep(pm, trace, i, R, ruleGroups({ name: 'flat' }, true), r);
+      return ops.maxRoute(trace.acts[i], trace.acts[i + 1], R, trace.geometry[i]!);
+    case 'flatten':
+      return ops.reshape(R, inShape);
+    case 'relu':
+    case 'tanh':
+    case 'sigmoid':
+    case 'softmax':
+      return R;
+  }
+}

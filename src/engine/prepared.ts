@@ -1,0 +1,71 @@
+import type { Model, ParamLayer } from '../model/layers.js';
+import type { Ops } from './ops.js';
+
+/**
+ * How a rule modifies a weight or bias (the ρ of Montavon et al. 2019): identity, positive or
+ * negative part, square, all ones, `w + γ·w⁺`, or zero (bias only).
+ */
+export type ParamMode = 'id' | 'pos' | 'neg' | 'square' | 'ones' | 'zero' | { readonly gamma: number };
+
+/** Applies a {@link ParamMode} to one value (pools use it on their implicit weight). */
+export function modifyValue(mode: ParamMode, v: number): number {
+  if (typeof mode === 'object') return v + mode.gamma * (v > 0 ? v : 0);
+  switch (mode) {
+    case 'id': return v;
+    case 'pos': return v > 0 ? v : 0;
+    case 'neg': return v < 0 ? v : 0;
+    case 'square': return v * v;
+    case 'ones': return 1;
+    case 'zero': return 0;
+  }
+}
+
+function modeKey(mode: ParamMode): string {
+  return typeof mode === 'object' ? `gamma:${mode.gamma}` : mode;
+}
+
+/**
+ * A model uploaded to a backend: the weights and, lazily, their rule variants (W⁺, W⁻, W², ...),
+ * each uploaded once and reused by every explanation until {@link PreparedModel.dispose}.
+ */
+export class PreparedModel<T> {
+  private readonly cache = new Map<string, T>();
+
+  constructor(
+    readonly ops: Ops<T>,
+    readonly model: Model,
+  ) {}
+
+  private get(key: string, make: () => T): T {
+    let v = this.cache.get(key);
+    if (v === undefined) {
+      v = make();
+      this.cache.set(key, v);
+    }
+    return v;
+  }
+
+  /** Weights of layer `index` under `mode` (shape `[m, n]` or HWIO). */
+  weight(index: number, mode: ParamMode): T {
+    const layer = this.model.layers[index] as ParamLayer;
+    return this.get(`w${index}:${modeKey(mode)}`, () => {
+      const shape = layer.kind === 'linear' ? [layer.inputs, layer.outputs] : [...layer.filter];
+      return this.ops.param(mode === 'id' ? layer.weights : layer.weights.map((v) => modifyValue(mode, v)), shape);
+    });
+  }
+
+  /** Bias of layer `index` under `mode`, `null` for `zero`. */
+  bias(index: number, mode: ParamMode): T | null {
+    if (mode === 'zero') return null;
+    const layer = this.model.layers[index] as ParamLayer;
+    return this.get(`b${index}:${modeKey(mode)}`, () =>
+      this.ops.param(mode === 'id' ? layer.bias : layer.bias.map((v) => modifyValue(mode, v)), [layer.bias.length]),
+    );
+  }
+
+  /** Releases every uploaded parameter. */
+  dispose(): void {
+    for (const v of this.cache.values()) this.ops.dispose(v);
+    this.cache.clear();
+  }
+}

@@ -1,0 +1,164 @@
+import { type BackendName, createBackend } from './backends/index.js';
+import { type SamplingOptions, attribute } from './engine/attribution.js';
+import { walkBackward } from './engine/backward.js';
+import { type Trace, forwardTrace } from './engine/forward.js';
+import { type Target, initialRelevance } from './engine/initial.js';
+import type { Ops } from './engine/ops.js';
+import { PreparedModel } from './engine/prepared.js';
+import { LrpError } from './errors.js';
+import { dropSoftmax } from './model/build.js';
+import type { Model } from './model/layers.js';
+import { type RuleSpec, resolveRules } from './rules/plan.js';
+import { type Tensor, showShape, sizeOf } from './tensor.js';
+
+/** Options of {@link createExplainer}. */
+export interface ExplainerOptions {
+  /** Backend (default `auto`). */
+  readonly backend?: BackendName;
+  /** Keep a final SoftMax layer (dropped by default, as the toolbox demos do: explain the logits). */
+  readonly keepSoftmax?: boolean;
+}
+
+/** Options of one explanation: how (rules, method), what (target) and where (layer). */
+export interface ExplainOptions extends RuleSpec, SamplingOptions {
+  /** Output to explain: `'argmax'` (default), a class, or a class per sample. */
+  readonly target?: Target;
+  /** Explicit initial relevance of the output's shape (overrides `target`). */
+  readonly initial?: Tensor;
+  /** Return the relevance at the input of this layer instead of the model input (default 0). */
+  readonly relevanceAt?: number;
+  /** Also return the relevance entering every layer (`lrp`, `gradient`, `deconvnet`, `guided-backprop`). */
+  readonly allLayers?: boolean;
+}
+
+/** The result of an explanation. */
+export interface Explanation {
+  /** Model output (logits when the SoftMax was dropped). */
+  readonly output: Tensor;
+  /** Relevance (or attribution) at the requested layer input, same shape as that input. */
+  readonly relevance: Tensor;
+  /** The initial relevance R0 on the output. */
+  readonly initial: Tensor;
+  /** Class explained per sample (`null` when `initial` was given). */
+  readonly target: Int32Array | null;
+  /** With `allLayers`: `layers[i]` the relevance entering layer i, `layers[L]` = R0. */
+  readonly layers?: Tensor[];
+}
+
+function checkInput(input: Tensor): void {
+  if (input.shape.length < 2) {
+    throw new LrpError('E_SHAPE', `input shape ${showShape(input.shape)} needs a batch dimension first: [N, ...]`, 'input');
+  }
+  if (input.shape.some((d) => !Number.isSafeInteger(d) || d < 1) || sizeOf(input.shape) !== input.data.length) {
+    throw new LrpError('E_SHAPE', `input shape ${showShape(input.shape)} does not match its ${input.data.length} values`, 'input');
+  }
+  for (let i = 0; i < input.data.length; i++) {
+    if (!Number.isFinite(input.data[i])) throw new LrpError('E_INPUT', `element ${i} is ${input.data[i]}`, 'input');
+  }
+}
+
+/**
+ * A forward pass kept for explanations (the toolbox's `lrp_aware`): explain it as often as needed
+ * — other targets, rules, methods — without running the model again. Dispose when done.
+ */
+export class ForwardPass {
+  /** Model output. */
+  readonly output: Tensor;
+  private released = false;
+
+  /** @internal */
+  constructor(
+    private readonly pm: PreparedModel<unknown>,
+    private readonly trace: Trace<unknown>,
+    private readonly input: Tensor,
+  ) {
+    const L = trace.acts.length - 1;
+    this.output = { data: pm.ops.read(trace.acts[L]), shape: [trace.batch, ...trace.shapes[L]] };
+  }
+
+  /** Explains this pass; see {@link ExplainOptions}. */
+  explain(options: ExplainOptions = {}): Explanation {
+    if (this.released) throw new LrpError('E_USAGE', 'this forward pass was disposed');
+    const { pm, trace } = this;
+    const ops = pm.ops;
+    const plan = resolveRules(pm.model, options);
+    const L = pm.model.layers.length;
+    const stopAt = options.relevanceAt ?? 0;
+    if (!Number.isInteger(stopAt) || stopAt < 0 || stopAt > L) {
+      throw new LrpError('E_RANGE', `layer index ${stopAt} is out of range 0..${L}`, 'relevanceAt');
+    }
+    const { R0, target } = initialRelevance(this.output.data, this.output.shape, options.target, options.initial);
+    const r0 = ops.tensor(R0, this.output.shape);
+    const gradientAt = (x: Float64Array): Float64Array => {
+      const t = forwardTrace(pm, ops.tensor(x, this.input.shape));
+      return Float64Array.from(ops.read(walkBackward(pm, t, r0, { kind: 'gradient', mode: 'gradient' }).result));
+    };
+    const res = attribute(pm, trace, r0, plan.method, plan, stopAt, gradientAt, options);
+    const precision = (a: Float64Array): Float32Array | Float64Array => (ops.precision === 'float32' ? Float32Array.from(a) : a);
+    const explanation: Explanation = {
+      output: this.output,
+      relevance: { data: precision(res.result), shape: res.shape },
+      initial: { data: precision(R0), shape: this.output.shape },
+      target,
+    };
+    if (!options.allLayers) return explanation;
+    if (!res.layers) throw new LrpError('E_USAGE', `allLayers is not available for method '${plan.method}'`);
+    const layers = res.layers.map((t, i) =>
+      t === undefined ? { data: new Float64Array(0), shape: [0] } : { data: ops.read(t), shape: [trace.batch, ...trace.shapes[i]] },
+    );
+    return { ...explanation, layers };
+  }
+
+  /** Releases the kept activations. */
+  dispose(): void {
+    this.released = true;
+  }
+}
+
+/** Explains a model's predictions on one backend. Create with {@link createExplainer}. */
+export class Explainer {
+  /** @internal */
+  constructor(
+    /** The model as explained (final SoftMax dropped unless kept). */
+    readonly model: Model,
+    private readonly pm: PreparedModel<unknown>,
+  ) {}
+
+  /** The backend's name (`js`, `wasm`, ...). */
+  get backend(): string {
+    return this.pm.ops.name;
+  }
+
+  /** Runs the model and keeps what the explanations need. */
+  forward(input: Tensor): ForwardPass {
+    checkInput(input);
+    const ops: Ops<unknown> = this.pm.ops;
+    const trace = forwardTrace(this.pm, ops.tensor(input.data, input.shape));
+    return new ForwardPass(this.pm, trace, input);
+  }
+
+  /** Forward pass and one explanation. */
+  explain(input: Tensor, options: ExplainOptions = {}): Explanation {
+    const pass = this.forward(input);
+    try {
+      return pass.explain(options);
+    } finally {
+      pass.dispose();
+    }
+  }
+
+  /** Releases the model's uploaded weights. */
+  dispose(): void {
+    this.pm.dispose();
+  }
+}
+
+/**
+ * Creates an {@link Explainer} for `model` on a backend (default `auto`). The final SoftMax is
+ * dropped unless `keepSoftmax` is set, so the default initial relevance is the explained logit.
+ */
+export async function createExplainer(model: Model, options: ExplainerOptions = {}): Promise<Explainer> {
+  const ops = await createBackend(options.backend ?? 'auto');
+  const m = options.keepSoftmax ? model : dropSoftmax(model);
+  return new Explainer(m, new PreparedModel(ops, m));
+}
