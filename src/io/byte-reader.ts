@@ -121,7 +121,7 @@ export class ByteReader {
   /** A copy of `length` raw bytes at `offset`. */
   slice(offset: number, length: number, what: string): Uint8Array {
     this.need(offset, length, what);
-    return this.bytes.slice(offset, offset + length);
+    return new Uint8Array(this.bytes.subarray(offset, offset + length)); // a copy, even for a Node Buffer
   }
 
   /**
@@ -132,7 +132,7 @@ export class ByteReader {
     const size = DTYPE_BYTES[dtype];
     if (!Number.isSafeInteger(count) || count < 0) this.fail(`${what}: bad element count ${count}`, offset);
     this.need(offset, count * size, what);
-    const copy = this.bytes.slice(offset, offset + count * size);
+    const copy = new Uint8Array(this.bytes.subarray(offset, offset + count * size)); // own buffer at offset 0
     if (littleEndian !== HOST_LITTLE_ENDIAN) swapBytes(copy, size);
     return new CTORS[dtype](copy.buffer as ArrayBuffer, 0, count);
   }
