@@ -58,6 +58,24 @@ function checkInput(input: Tensor): void {
 }
 
 /**
+ * Open forward passes per backend. The backend's run scope opens with the first pass and closes
+ * (freeing the arena) when the last open pass is disposed, so passes may overlap freely.
+ */
+const openPasses = new WeakMap<Ops<unknown>, number>();
+
+function retainScope(ops: Ops<unknown>): void {
+  const n = openPasses.get(ops) ?? 0;
+  if (n === 0) ops.beginScope();
+  openPasses.set(ops, n + 1);
+}
+
+function releaseScope(ops: Ops<unknown>): void {
+  const n = (openPasses.get(ops) ?? 1) - 1;
+  openPasses.set(ops, n);
+  if (n === 0) ops.endScope();
+}
+
+/**
  * A forward pass kept for explanations (the toolbox's `lrp_aware`): explain it as often as needed
  * — other targets, rules, methods — without running the model again. Dispose when done.
  */
@@ -109,9 +127,11 @@ export class ForwardPass {
     return { ...explanation, layers };
   }
 
-  /** Releases the kept activations. */
+  /** Releases the kept activations (ends the backend's run scope). */
   dispose(): void {
+    if (this.released) return;
     this.released = true;
+    releaseScope(this.pm.ops);
   }
 }
 
@@ -133,8 +153,14 @@ export class Explainer {
   forward(input: Tensor): ForwardPass {
     checkInput(input);
     const ops: Ops<unknown> = this.pm.ops;
-    const trace = forwardTrace(this.pm, ops.tensor(input.data, input.shape));
-    return new ForwardPass(this.pm, trace, input);
+    retainScope(ops);
+    try {
+      const trace = forwardTrace(this.pm, ops.tensor(input.data, input.shape));
+      return new ForwardPass(this.pm, trace, input);
+    } catch (e) {
+      releaseScope(ops);
+      throw e;
+    }
   }
 
   /** Forward pass and one explanation. */
