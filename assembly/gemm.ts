@@ -1,0 +1,423 @@
+// Single-precision GEMM: C[M,N] (+)= op(A)[M,K] · op(B)[K,N], row-major, op = identity or transpose.
+//
+// Blocked after Goto & van de Geijn: B is packed per (KC × NC) block into NR-column panels, A per
+// (MC × KC) block into MR-row panels (both zero-padded, 16-byte aligned), and an MR × NR register
+// tile accumulates KC rank-1 updates with f32x4 mul + add (wasm SIMD has no FMA). Per element the
+// sum runs over k in order inside a KC block, then C += block sum, so the scalar build (which walks
+// the same blocks with scalar locals) gives the same bits as the SIMD build.
+//
+// Small M (fewer rows than one register tile, e.g. a dense layer on one sample) skips packing: B is
+// streamed once (axpy form for B row-major, 4-lane dot form for Bᵀ row-major).
+
+import { copyF32 } from './vec';
+
+// @ts-ignore: decorator
+@inline const MR: i32 = 4;
+// @ts-ignore: decorator
+@inline const NR: i32 = 8;
+// @ts-ignore: decorator
+@inline const KC: i32 = 256;
+// @ts-ignore: decorator
+@inline const MC: i32 = 128;
+// @ts-ignore: decorator
+@inline const NC: i32 = 512;
+
+@inline function ceilTo(x: i32, m: i32): i32 {
+  return ((x + m - 1) / m) * m;
+}
+
+/** Bytes of scratch {@link gemm} needs for these sizes (packed panels, an edge tile, alignment). */
+export function gemmScratchBytes(M: i32, N: i32, K: i32): i32 {
+  if (M < MR) return 0;
+  const kc = min(K, KC);
+  const mc = min(ceilTo(M, MR), MC);
+  const nc = min(ceilTo(N, NR), NC);
+  return (mc * kc + kc * nc + MR * NR) * 4 + 16;
+}
+
+// ---- packing ---------------------------------------------------------------------------------
+
+/** Packs rows [i0, i0+mc) × cols [p0, p0+kc) of op(A) into MR-row panels: Ap[panel][k][MR]. */
+function packA(a: usize, lda: i32, transA: i32, i0: i32, mc: i32, p0: i32, kc: i32, ap: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    const dst = ap + (<usize>(ir * kc) << 2);
+    if (transA) {
+      // op(A)(i, k) = a[k·lda + i]: MR contiguous floats per k.
+      let src = a + (<usize>(p0 * lda + i0 + ir) << 2);
+      const step = <usize>lda << 2;
+      if (mr == MR) {
+        for (let k = 0; k < kc; k++) {
+          const d = dst + (<usize>k << 4);
+          if (ASC_FEATURE_SIMD) {
+            v128.store(d, v128.load(src));
+          } else {
+            store<f32>(d, load<f32>(src));
+            store<f32>(d, load<f32>(src, 4), 4);
+            store<f32>(d, load<f32>(src, 8), 8);
+            store<f32>(d, load<f32>(src, 12), 12);
+          }
+          src += step;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          const d = dst + (<usize>(k * MR) << 2);
+          for (let ii = 0; ii < MR; ii++) {
+            store<f32>(d + (<usize>ii << 2), ii < mr ? load<f32>(src + (<usize>ii << 2)) : 0);
+          }
+          src += step;
+        }
+      }
+    } else {
+      // op(A)(i, k) = a[i·lda + k]: one row at a time, strided stores.
+      for (let ii = 0; ii < MR; ii++) {
+        const d = dst + (<usize>ii << 2);
+        if (ii < mr) {
+          const src = a + (<usize>((i0 + ir + ii) * lda + p0) << 2);
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>(k * MR) << 2), load<f32>(src + (<usize>k << 2)));
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>(k * MR) << 2), 0);
+        }
+      }
+    }
+  }
+}
+
+/** Packs rows [p0, p0+kc) × cols [j0, j0+nc) of op(B) into NR-column panels: Bp[panel][k][NR]. */
+function packB(b: usize, ldb: i32, transB: i32, p0: i32, kc: i32, j0: i32, nc: i32, bp: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const dst = bp + (<usize>(jr * kc) << 2);
+    if (!transB) {
+      // op(B)(k, j) = b[k·ldb + j]: NR contiguous floats per k.
+      let src = b + (<usize>(p0 * ldb + j0 + jr) << 2);
+      const step = <usize>ldb << 2;
+      if (nr == NR) {
+        for (let k = 0; k < kc; k++) {
+          const d = dst + (<usize>k << 5);
+          copyF32(d, src, NR);
+          src += step;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          const d = dst + (<usize>(k * NR) << 2);
+          for (let jj = 0; jj < NR; jj++) {
+            store<f32>(d + (<usize>jj << 2), jj < nr ? load<f32>(src + (<usize>jj << 2)) : 0);
+          }
+          src += step;
+        }
+      }
+    } else {
+      // op(B)(k, j) = b[j·ldb + k]: one source row per panel column, strided stores.
+      for (let jj = 0; jj < NR; jj++) {
+        const d = dst + (<usize>jj << 2);
+        if (jj < nr) {
+          const src = b + (<usize>((j0 + jr + jj) * ldb + p0) << 2);
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>(k * NR) << 2), load<f32>(src + (<usize>k << 2)));
+        } else {
+          for (let k = 0; k < kc; k++) store<f32>(d + (<usize>(k * NR) << 2), 0);
+        }
+      }
+    }
+  }
+}
+
+// ---- micro-kernels ---------------------------------------------------------------------------
+
+/** MR × NR tile: c (+)= Ap-panel · Bp-panel over kc. `ldc` in bytes. */
+@inline function kernelSimd(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, acc: bool): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    let a = v128.load32_splat(ap);
+    c00 = f32x4.add(c00, f32x4.mul(a, b0));
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 4);
+    c10 = f32x4.add(c10, f32x4.mul(a, b0));
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 8);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.load32_splat(ap, 12);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    ap += 16;
+    bp += 32;
+  }
+  if (acc) {
+    c00 = f32x4.add(v128.load(c), c00);
+    c01 = f32x4.add(v128.load(c, 16), c01);
+    c10 = f32x4.add(v128.load(c + ldc), c10);
+    c11 = f32x4.add(v128.load(c + ldc, 16), c11);
+    c20 = f32x4.add(v128.load(c + 2 * ldc), c20);
+    c21 = f32x4.add(v128.load(c + 2 * ldc, 16), c21);
+    c30 = f32x4.add(v128.load(c + 3 * ldc), c30);
+    c31 = f32x4.add(v128.load(c + 3 * ldc, 16), c31);
+  }
+  v128.store(c, c00);
+  v128.store(c, c01, 16);
+  v128.store(c + ldc, c10);
+  v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20);
+  v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30);
+  v128.store(c + 3 * ldc, c31, 16);
+}
+
+/** Scalar MR × 4 half-tile at column offset `j` (0 or 4) of the NR-wide panel; same per-element order. */
+@inline function kernelScalarHalf(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, acc: bool): void {
+  let c00: f32 = 0, c01: f32 = 0, c02: f32 = 0, c03: f32 = 0;
+  let c10: f32 = 0, c11: f32 = 0, c12: f32 = 0, c13: f32 = 0;
+  let c20: f32 = 0, c21: f32 = 0, c22: f32 = 0, c23: f32 = 0;
+  let c30: f32 = 0, c31: f32 = 0, c32: f32 = 0, c33: f32 = 0;
+  for (let k = 0; k < kc; k++) {
+    const b0 = load<f32>(bp), b1 = load<f32>(bp, 4), b2 = load<f32>(bp, 8), b3 = load<f32>(bp, 12);
+    let a = load<f32>(ap);
+    c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
+    a = load<f32>(ap, 4);
+    c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
+    a = load<f32>(ap, 8);
+    c20 += a * b0; c21 += a * b1; c22 += a * b2; c23 += a * b3;
+    a = load<f32>(ap, 12);
+    c30 += a * b0; c31 += a * b1; c32 += a * b2; c33 += a * b3;
+    ap += 16;
+    bp += 32;
+  }
+  if (acc) {
+    c00 = load<f32>(c) + c00; c01 = load<f32>(c, 4) + c01; c02 = load<f32>(c, 8) + c02; c03 = load<f32>(c, 12) + c03;
+    let r = c + ldc;
+    c10 = load<f32>(r) + c10; c11 = load<f32>(r, 4) + c11; c12 = load<f32>(r, 8) + c12; c13 = load<f32>(r, 12) + c13;
+    r += ldc;
+    c20 = load<f32>(r) + c20; c21 = load<f32>(r, 4) + c21; c22 = load<f32>(r, 8) + c22; c23 = load<f32>(r, 12) + c23;
+    r += ldc;
+    c30 = load<f32>(r) + c30; c31 = load<f32>(r, 4) + c31; c32 = load<f32>(r, 8) + c32; c33 = load<f32>(r, 12) + c33;
+  }
+  store<f32>(c, c00); store<f32>(c, c01, 4); store<f32>(c, c02, 8); store<f32>(c, c03, 12);
+  let r = c + ldc;
+  store<f32>(r, c10); store<f32>(r, c11, 4); store<f32>(r, c12, 8); store<f32>(r, c13, 12);
+  r += ldc;
+  store<f32>(r, c20); store<f32>(r, c21, 4); store<f32>(r, c22, 8); store<f32>(r, c23, 12);
+  r += ldc;
+  store<f32>(r, c30); store<f32>(r, c31, 4); store<f32>(r, c32, 8); store<f32>(r, c33, 12);
+}
+
+@inline function kernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, acc: bool): void {
+  if (ASC_FEATURE_SIMD) {
+    kernelSimd(kc, ap, bp, c, ldc, acc);
+  } else {
+    kernelScalarHalf(kc, ap, bp, c, ldc, acc);
+    kernelScalarHalf(kc, ap, bp + 16, c + 16, ldc, acc);
+  }
+}
+
+// ---- small-M paths (no packing) --------------------------------------------------------------
+
+/** C (+)= op(A) · B for B row-major, M small: per row of C, stream B rows and accumulate. */
+function smallAxpy(transA: i32, M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: bool): void {
+  const sAi = transA ? 1 : lda;
+  const sAkE: i32 = transA ? lda : 1;
+  const sAk = <usize>sAkE << 2;
+  const ldbB = <usize>ldb << 2;
+  for (let i = 0; i < M; i++) {
+    const arow = a + (<usize>(i * sAi) << 2);
+    const crow = c + (<usize>(i * ldc) << 2);
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 16 <= N; j += 16) {
+        let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+        let ap = arow;
+        let bp = b + (<usize>j << 2);
+        for (let k = 0; k < K; k++) {
+          const av = v128.load32_splat(ap);
+          s0 = f32x4.add(s0, f32x4.mul(av, v128.load(bp)));
+          s1 = f32x4.add(s1, f32x4.mul(av, v128.load(bp, 16)));
+          s2 = f32x4.add(s2, f32x4.mul(av, v128.load(bp, 32)));
+          s3 = f32x4.add(s3, f32x4.mul(av, v128.load(bp, 48)));
+          ap += sAk;
+          bp += ldbB;
+        }
+        const cp = crow + (<usize>j << 2);
+        if (acc) {
+          s0 = f32x4.add(v128.load(cp), s0);
+          s1 = f32x4.add(v128.load(cp, 16), s1);
+          s2 = f32x4.add(v128.load(cp, 32), s2);
+          s3 = f32x4.add(v128.load(cp, 48), s3);
+        }
+        v128.store(cp, s0);
+        v128.store(cp, s1, 16);
+        v128.store(cp, s2, 32);
+        v128.store(cp, s3, 48);
+      }
+      for (; j + 4 <= N; j += 4) {
+        let s0 = f32x4.splat(0);
+        let ap = arow;
+        let bp = b + (<usize>j << 2);
+        for (let k = 0; k < K; k++) {
+          s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(ap), v128.load(bp)));
+          ap += sAk;
+          bp += ldbB;
+        }
+        const cp = crow + (<usize>j << 2);
+        if (acc) s0 = f32x4.add(v128.load(cp), s0);
+        v128.store(cp, s0);
+      }
+    } else {
+      for (; j + 4 <= N; j += 4) {
+        let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
+        let ap = arow;
+        let bp = b + (<usize>j << 2);
+        for (let k = 0; k < K; k++) {
+          const av = load<f32>(ap);
+          s0 += av * load<f32>(bp);
+          s1 += av * load<f32>(bp, 4);
+          s2 += av * load<f32>(bp, 8);
+          s3 += av * load<f32>(bp, 12);
+          ap += sAk;
+          bp += ldbB;
+        }
+        const cp = crow + (<usize>j << 2);
+        if (acc) {
+          s0 = load<f32>(cp) + s0; s1 = load<f32>(cp, 4) + s1; s2 = load<f32>(cp, 8) + s2; s3 = load<f32>(cp, 12) + s3;
+        }
+        store<f32>(cp, s0); store<f32>(cp, s1, 4); store<f32>(cp, s2, 8); store<f32>(cp, s3, 12);
+      }
+    }
+    for (; j < N; j++) {
+      let s: f32 = 0;
+      let ap = arow;
+      let bp = b + (<usize>j << 2);
+      for (let k = 0; k < K; k++) {
+        s += load<f32>(ap) * load<f32>(bp);
+        ap += sAk;
+        bp += ldbB;
+      }
+      const cp = crow + (<usize>j << 2);
+      store<f32>(cp, acc ? load<f32>(cp) + s : s);
+    }
+  }
+}
+
+/**
+ * Dot product of x[0..K) and y[0..K) in 4 lanes (lane l sums k ≡ l mod 4), lanes combined as
+ * (l0 + l1) + (l2 + l3), then the tail in order. The scalar build emulates the lanes exactly.
+ */
+@inline function dot4(x: usize, y: usize, K: i32): f32 {
+  let k = 0;
+  let s: f32;
+  if (ASC_FEATURE_SIMD) {
+    let v = f32x4.splat(0);
+    for (; k + 4 <= K; k += 4) {
+      const o = <usize>k << 2;
+      v = f32x4.add(v, f32x4.mul(v128.load(x + o), v128.load(y + o)));
+    }
+    s = (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+  } else {
+    let l0: f32 = 0, l1: f32 = 0, l2: f32 = 0, l3: f32 = 0;
+    for (; k + 4 <= K; k += 4) {
+      const o = <usize>k << 2;
+      l0 += load<f32>(x + o) * load<f32>(y + o);
+      l1 += load<f32>(x + o, 4) * load<f32>(y + o, 4);
+      l2 += load<f32>(x + o, 8) * load<f32>(y + o, 8);
+      l3 += load<f32>(x + o, 12) * load<f32>(y + o, 12);
+    }
+    s = (l0 + l1) + (l2 + l3);
+  }
+  for (; k < K; k++) s += load<f32>(x + (<usize>k << 2)) * load<f32>(y + (<usize>k << 2));
+  return s;
+}
+
+/** C (+)= A · Bᵀ-stored B (b[j·ldb + k]), A row-major, M small: one dot product per element. */
+function smallDot(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: bool): void {
+  for (let i = 0; i < M; i++) {
+    const arow = a + (<usize>(i * lda) << 2);
+    const crow = c + (<usize>(i * ldc) << 2);
+    for (let j = 0; j < N; j++) {
+      const s = dot4(arow, b + (<usize>(j * ldb) << 2), K);
+      const cp = crow + (<usize>j << 2);
+      store<f32>(cp, acc ? load<f32>(cp) + s : s);
+    }
+  }
+}
+
+/** Generic strided fallback (small M with both operands transposed). */
+function smallGeneric(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: bool): void {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s: f32 = 0;
+      for (let k = 0; k < K; k++) s += load<f32>(a + (<usize>(k * lda + i) << 2)) * load<f32>(b + (<usize>(j * ldb + k) << 2));
+      const cp = c + (<usize>(i * ldc + j) << 2);
+      store<f32>(cp, acc ? load<f32>(cp) + s : s);
+    }
+  }
+}
+
+// ---- driver ----------------------------------------------------------------------------------
+
+/**
+ * C[M,N] = op(A)·op(B) (accumulate = 0) or C += op(A)·op(B) (accumulate = 1). op(A)(i,k) is
+ * a[i·lda + k], or a[k·lda + i] when transA; op(B)(k,j) is b[k·ldb + j], or b[j·ldb + k] when
+ * transB. Pointers are byte addresses, leading dimensions in elements. `scratch` must hold
+ * gemmScratchBytes(M, N, K) bytes and must not overlap A, B or C.
+ */
+export function gemm(
+  transA: i32, transB: i32, M: i32, N: i32, K: i32,
+  a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32,
+  accumulate: i32, scratch: usize,
+): void {
+  if (M <= 0 || N <= 0) return;
+  const acc0 = accumulate != 0;
+  if (K <= 0) {
+    if (!acc0) for (let i = 0; i < M; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>N << 2);
+    return;
+  }
+  if (M < MR) {
+    if (!transB) smallAxpy(transA, M, N, K, a, lda, b, ldb, c, ldc, acc0);
+    else if (!transA) smallDot(M, N, K, a, lda, b, ldb, c, ldc, acc0);
+    else smallGeneric(M, N, K, a, lda, b, ldb, c, ldc, acc0);
+    return;
+  }
+  const ap = (scratch + 15) & ~(<usize>15);
+  const kcMax = min(K, KC);
+  const bp = ap + (<usize>(min(ceilTo(M, MR), MC) * kcMax) << 2);
+  const tile = bp + (<usize>(kcMax * min(ceilTo(N, NR), NC)) << 2);
+  const ldcB = <usize>ldc << 2;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = min(KC, K - pc);
+      packB(b, ldb, transB, pc, kc, jc, nc, bp);
+      const acc = acc0 || pc > 0;
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        packA(a, lda, transA, ic, mc, pc, kc, ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bpan = bp + (<usize>(jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const apan = ap + (<usize>(ir * kc) << 2);
+            const cp = c + (<usize>((ic + ir) * ldc + jc + jr) << 2);
+            if (mr == MR && nr == NR) {
+              kernel(kc, apan, bpan, cp, ldcB, acc);
+            } else {
+              kernel(kc, apan, bpan, tile, <usize>(NR << 2), false);
+              for (let ii = 0; ii < mr; ii++) {
+                const crow = cp + <usize>ii * ldcB;
+                const trow = tile + (<usize>(ii * NR) << 2);
+                for (let jj = 0; jj < nr; jj++) {
+                  const o = <usize>jj << 2;
+                  const t = load<f32>(trow + o);
+                  store<f32>(crow + o, acc ? load<f32>(crow + o) + t : t);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

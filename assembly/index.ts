@@ -1,0 +1,19 @@
+// Entry of the lrpjs wasm core. The same sources build twice (asconfig.json): `simd` with
+// `--enable simd` and `scalar` without; ASC_FEATURE_SIMD selects the code paths at compile time.
+// The module owns no allocator: the host (src/backends/wasm/memory.ts) places every buffer in
+// linear memory above heapBase() and passes byte addresses and dimensions.
+
+export { gemm, gemmScratchBytes } from './gemm';
+export { im2col, col2im, fillRows } from './conv';
+export { windowReduce, windowSumT, maxRoute } from './pool';
+export { unary, binary, scale, divStab, softmax, softmaxT } from './elementwise';
+
+/** First free byte of linear memory (end of static data). */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** 1 for the SIMD build, 0 for the scalar build. */
+export function simdBuild(): i32 {
+  return ASC_FEATURE_SIMD ? 1 : 0;
+}

@@ -1,0 +1,73 @@
+// Contiguous float32 vector helpers shared by the kernels. Every helper has a SIMD path (f32x4 with a
+// scalar tail) and a scalar path; the choice is made at compile time by ASC_FEATURE_SIMD, so the
+// scalar build (`--enable simd` absent) never contains a v128 instruction. Each output element is
+// computed by the same float operations in both paths, so the two builds agree bitwise.
+
+/** dst[0..n) = src[0..n) */
+@inline export function copyF32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 8 <= n; i += 8) {
+      const o = <usize>i << 2;
+      v128.store(dst + o, v128.load(src + o));
+      v128.store(dst + o, v128.load(src + o, 16), 16);
+    }
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(dst + o, v128.load(src + o));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(src + o));
+  }
+}
+
+/** dst[0..n) = 0 */
+@inline export function zeroF32(dst: usize, n: i32): void {
+  memory.fill(dst, 0, <usize>n << 2);
+}
+
+/** dst[0..n) += src[0..n) */
+@inline export function addIntoF32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/** dst[0..n) = max(dst, src) with `src > dst ? src : dst` (NaN in src never wins). */
+@inline export function maxIntoF32(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const d = v128.load(dst + o);
+      const s = v128.load(src + o);
+      v128.store(dst + o, v128.bitselect(s, d, f32x4.gt(s, d)));
+    }
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const d = load<f32>(dst + o);
+    const s = load<f32>(src + o);
+    store<f32>(dst + o, s > d ? s : d);
+  }
+}
+
+/** dst[0..n) = v */
+@inline export function fillF32(dst: usize, v: f32, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(v);
+    for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), s);
+  }
+  for (; i < n; i++) store<f32>(dst + (<usize>i << 2), v);
+}
