@@ -1,0 +1,20 @@
+/**
+ * `render/`: relevance maps to images, compatible with the LRP Toolbox's render.py (matplotlib
+ * colormaps, custom maps, Canny outline, `save_image` strips) and offering Zennit's colormaps.
+ * Pure functions that run in Node, Deno and browsers; only `png.ts` depends on pngjs.
+ */
+export * from './colormap.js';
+export { colormaps, colormapNames, getColormap } from './colormaps.js';
+export { segmentChannel, segmentLut, segmentsFromColorList, type SegmentChannels, type SegmentData } from './segment-lut.js';
+export { jet, binary, seismic, JET_SEGMENTS, BINARY_SEGMENTS, SEISMIC_COLORS } from './matplotlib-maps.js';
+export { compileCmsl, evaluateCmsl, cmslPalette, type CmslNode } from './cmsl.js';
+export { cmslColormap, zennitMaps, ZENNIT_SOURCES } from './zennit-maps.js';
+export { toolboxMaps } from './toolbox-maps.js';
+export { channelTrend, trendOf, type Trend } from './monotone.js';
+export { toRgba, type RgbFloatImage, type RgbaImage } from './images.js';
+export { maxAbs, percentile, symmetricScale, toUnitSymmetric } from './normalize.js';
+export { enlarge } from './enlarge.js';
+export { canny, type CannyOptions } from './canny.js';
+export { paintOutline } from './outline.js';
+export { hmToRgb, digitToRgb, type HmToRgbOptions, type DigitToRgbOptions } from './hm-to-rgb.js';
+export type { MapShape } from './map-shape.js';
