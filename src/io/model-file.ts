@@ -1,23 +1,14 @@
 import { LrpError } from '../errors.js';
 import type { Model } from '../model/layers.js';
 import { readNnModel } from './nn-model.js';
+import { looksLikePickle } from './pickle.js';
 import { readTextModel } from './text-model.js';
 
 /** Header words a toolbox text model (with the lrpjs extensions) can start with. */
 const TEXT_HEADER = /^(?:\uFEFF)?[ \t]*(?:Linear|Convolution|SumPool|MaxPool|AvgPool|Rect|Tanh|Sigmoid|SoftMax|Flatten)(?:[ \t\r\n]|$)/;
 
 /**
- * True where `bytes` look like a pickle: `PROTO` (0x80 then a protocol number 2–5) or a protocol-0/1
- * opening opcode (`(` MARK, `c` GLOBAL, `i` INST, `]` `}` `)` empty list/dict/tuple).
- */
-export function looksLikePickle(bytes: Uint8Array): boolean {
-  const b0 = bytes[0];
-  if (b0 === 0x80) return bytes.length > 1 && bytes[1]! >= 2 && bytes[1]! <= 5;
-  return b0 === 0x28 || b0 === 0x63 || b0 === 0x69 || b0 === 0x5d || b0 === 0x7d || b0 === 0x29;
-}
-
-/**
- * Parses a model file by content, then by extension: a pickle (see {@link looksLikePickle}) is read
+ * Parses a model file by content, then by extension: a pickle (see `looksLikePickle`) is read
  * by `readNnModel`; text starting with a toolbox layer header by `readTextModel`; otherwise a `.nn`
  * name goes to the pickle reader and a `.txt` name to the text reader (so that their errors name
  * the fault). Anything else is an `E_FORMAT` {@link LrpError} naming `fileName`. Pure: no file

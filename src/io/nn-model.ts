@@ -2,7 +2,7 @@ import { LrpError } from '../errors.js';
 import { conv2dLayer, linearLayer, poolLayer, sequential, simpleLayer } from '../model/build.js';
 import type { Layer, Model } from '../model/layers.js';
 import { columnMajorToRowMajor } from './column-major.js';
-import { PickleObject, type PickleKey, type PickleValue, readPickle } from './pickle.js';
+import { PickleObject, type PickleKey, type PickleValue, looksLikePickle, readPickle } from './pickle.js';
 import { latin1 } from './pickle-protocol0.js';
 
 /** Toolbox module classes (python/modules/*.py) by class name → file name. */
@@ -164,6 +164,7 @@ function toLayer(m: PickleValue, where: string, budget: Budget): Layer {
  * are ignored.
  */
 export function readNnModel(bytes: Uint8Array, where = 'model.nn'): Model {
+  if (!looksLikePickle(bytes)) fail('not a pickled model (a pickle starts with 0x80 0x02 or a protocol-0 opcode such as "(")', where);
   const root = readPickle(bytes, { allow: isToolboxPickleGlobal, where });
   if (!(root instanceof PickleObject) || root.cls.name !== 'Sequential') {
     return fail(`the pickle holds ${root instanceof PickleObject ? root.cls.toString() : 'no object'}, not a toolbox Sequential`, where);

@@ -56,6 +56,16 @@ export function isPickleTuple(v: PickleValue | undefined): v is PickleValue[] {
   return Array.isArray(v) && Object.isFrozen(v);
 }
 
+/**
+ * True where `bytes` look like a pickle: `PROTO` (0x80 then a protocol number 2–5) or a protocol-0/1
+ * opening opcode (`(` MARK, `c` GLOBAL, `i` INST, `]` `}` `)` empty list/dict/tuple).
+ */
+export function looksLikePickle(bytes: Uint8Array): boolean {
+  const b0 = bytes[0];
+  if (b0 === 0x80) return bytes.length > 1 && bytes[1]! >= 2 && bytes[1]! <= 5;
+  return b0 === 0x28 || b0 === 0x63 || b0 === 0x69 || b0 === 0x5d || b0 === 0x7d || b0 === 0x29;
+}
+
 /** Options of {@link readPickle}. */
 export interface PickleOptions {
   /** Which `module name` globals may appear; every other `GLOBAL` is refused. */
