@@ -18,3 +18,6 @@ export { canny, type CannyOptions } from './canny.js';
 export { paintOutline } from './outline.js';
 export { hmToRgb, digitToRgb, type HmToRgbOptions, type DigitToRgbOptions } from './hm-to-rgb.js';
 export type { MapShape } from './map-shape.js';
+export { stripImages } from './strip.js';
+export { heatmap, heatmaps, type HeatmapOptions } from './heatmap.js';
+export { splitMaps, defaultLayout, type Layout, type ChannelReduction, type Map2d } from './layout.js';
