@@ -64,6 +64,7 @@ describe('heatmap pipeline', () => {
     expect(code(() => heatmap(t([1, 2, 3, 4], [2, 2]), { reduce: 'median' as 'sum' }))).toBe('E_USAGE');
     expect(code(() => heatmap(t([1, 2, 3, 4], [2, 2]), { outline: t([1, 2, 3, 4, 5, 6], [2, 3]) }))).toBe('E_SHAPE');
     expect(code(() => hmToRgb(t([1, 2, 3], [3])))).toBe('E_SHAPE');
+    expect(code(() => hmToRgb(t([1, 2, 3, 4], [2, 2]), { input: t([1, 2, 3, 4], [2, 2]), sigma: 0 }))).toBe('E_USAGE');
   });
 
   it('reduces channels by sum or max-abs', () => {

@@ -11,6 +11,7 @@
  * 4. hysteresis: keep the 8-connected components of local maxima with magnitude ≥ `low` that hold
  *    a pixel with magnitude ≥ `high` (skimage's defaults for float images: 0.1 and 0.2).
  */
+import { LrpError } from '../errors.js';
 import { gaussianFilter, type Plane, sobel } from './filters.js';
 
 /** Options of {@link canny}. */
@@ -102,12 +103,16 @@ function hysteresis(candidate: Uint8Array, strong: Uint8Array, height: number, w
   return out;
 }
 
-/** Binary edge map (1 = edge) of a float image, row-major `height · width`. */
+/**
+ * Binary edge map (1 = edge) of a float image, row-major `height · width`.
+ * @throws LrpError `E_USAGE` for a sigma that is not a positive number.
+ */
 export function canny(image: Plane, options: CannyOptions = {}): Uint8Array {
   const { height, width } = image;
   const sigma = options.sigma ?? 1;
   const low = options.low ?? 0.1;
   const high = options.high ?? 0.2;
+  if (!(sigma > 0 && Number.isFinite(sigma))) throw new LrpError('E_USAGE', `canny sigma must be a positive number, got ${sigma}`, 'render');
   const g = gradients(image, sigma);
   const maxima = localMaxima(g, height, width);
   const candidate = new Uint8Array(maxima.length);

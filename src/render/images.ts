@@ -42,7 +42,3 @@ export function toRgba(image: RgbFloatImage): RgbaImage {
   return { width, height, data: out };
 }
 
-/** Float RGB image of the given size filled with black. */
-export function blankRgbFloat(width: number, height: number): RgbFloatImage {
-  return { width, height, data: new Float64Array(width * height * 3) };
-}

@@ -1,7 +1,8 @@
 /**
  * `render/`: relevance maps to images, compatible with the LRP Toolbox's render.py (matplotlib
  * colormaps, custom maps, Canny outline, `save_image` strips) and offering Zennit's colormaps.
- * Pure functions that run in Node, Deno and browsers; only `png.ts` depends on pngjs.
+ * Pure functions that run in Node, Deno and browsers. PNG encoding lives apart in `render/png.js`
+ * (`encodePng`, `decodePng`), the only module that loads pngjs, so this entry point never pulls it in.
  */
 export * from './colormap.js';
 export { colormaps, colormapNames, getColormap } from './colormaps.js';
