@@ -94,7 +94,7 @@ function readMatrix(r: ByteReader, start: number, end: number): { name: string; 
     r.fail(`variable '${name}' of shape [${shape.join(', ')}] needs ${numel * DTYPE_BYTES[stored]} bytes of ${stored} but holds ${dataTag.nbytes}`, nameTag.next);
   }
   const raw = r.elements(dataTag.data, stored, numel, `data of variable '${name}'`);
-  const data = columnMajorToRowMajor(convertElements(raw, dtype, `${r.where}, variable '${name}'`), shape);
+  const data = columnMajorToRowMajor(convertElements(raw, dtype, `${r.where}, byte ${dataTag.data}, variable '${name}'`), shape);
   return { name, array: { dtype, data, shape } };
 }
 

@@ -97,10 +97,8 @@ export function readNpy(bytes: Uint8Array, where = 'npy'): NdArray {
     text = '';
     for (let i = 0; i < raw.length; i += 8192) text += String.fromCharCode(...raw.subarray(i, i + 8192));
   }
-  const headerWhere = `${where}, byte ${headerStart}`;
-  const header = interpretHeader(parsePythonLiteral(text, headerWhere), (message) => {
-    throw new LrpError('E_FORMAT', message, headerWhere);
-  });
+  const dict = parsePythonLiteral(text, (message, position) => r.fail(message, headerStart + position));
+  const header = interpretHeader(dict, (message) => r.fail(message, headerStart));
   const dataStart = headerStart + headerLen;
   const count = header.shape.includes(0) ? 0 : header.shape.reduce((a, b) => a * b, 1);
   const available = bytes.length - dataStart;

@@ -1,5 +1,3 @@
-import { LrpError } from '../errors.js';
-
 /** A value of the small Python literal language found in `.npy` headers. */
 export type PyValue = string | number | boolean | null | PyValue[] | Map<string, PyValue>;
 
@@ -9,14 +7,12 @@ const MAX_DEPTH = 16;
  * Parses a Python literal as written by `repr()` in `.npy` headers: dicts with string keys,
  * tuples and lists, single- or double-quoted strings, integers (with the Python-2 `L` suffix),
  * `True`, `False`, `None`. Integers must be exact in a double. Anything else, trailing text or
- * nesting deeper than 16 levels is an `E_FORMAT` {@link LrpError} naming `where` and the
- * character position.
+ * nesting deeper than 16 levels is reported through `report(message, position)`, which must
+ * throw (the reader turns the character position into a byte offset).
  */
-export function parsePythonLiteral(text: string, where: string): PyValue {
+export function parsePythonLiteral(text: string, report: (message: string, position: number) => never): PyValue {
   let pos = 0;
-  const fail = (message: string): never => {
-    throw new LrpError('E_FORMAT', `header ${message} at character ${pos}`, where);
-  };
+  const fail = (message: string): never => report(`header ${message}`, pos);
   const skipSpace = (): void => {
     while (pos < text.length && /\s/.test(text[pos]!)) pos++;
   };
