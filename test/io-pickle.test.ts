@@ -305,12 +305,12 @@ const ALLOW_NOTHING = { allow: () => false, where: 'evil.pkl' };
 
 describe('malicious pickles are refused without executing or allocating', () => {
   it.each([
-    ['os.system via GLOBAL/REDUCE', '\x80\x02cos\nsystem\nq\x00U\x08echo pwnq\x01\x85R.', 2, /'os system' is not allowed/],
-    ['posix.system', '\x80\x02cposix\nsystem\nU\x02id\x85R.', 2, /'posix system'/],
-    ['protocol-0 eval', "c__builtin__\neval\n(S'1+1'\ntR.", 0, /'__builtin__ eval'/],
-    ['INST subprocess', "(S'ls'\nisubprocess\ncall\n.", 7, /'subprocess call'/],
-    ['STACK_GLOBAL', '\x80\x04\x8c\x02os\x8c\x06system\x93.', 14, /'os system'/],
-    ['a look-alike of a toolbox class', '\x80\x02cos\nLinear\n.', 2, /'os Linear'/],
+    ['os.system via GLOBAL/REDUCE', '\x80\x02cos\nsystem\nq\x00U\x08echo pwnq\x01\x85R.', 2, /global "os system" is not allowed/],
+    ['posix.system', '\x80\x02cposix\nsystem\nU\x02id\x85R.', 2, /"posix system"/],
+    ['protocol-0 eval', "c__builtin__\neval\n(S'1+1'\ntR.", 0, /"__builtin__ eval"/],
+    ['INST subprocess', "(S'ls'\nisubprocess\ncall\n.", 7, /"subprocess call"/],
+    ['STACK_GLOBAL', '\x80\x04\x8c\x02os\x8c\x06system\x93.', 14, /"os system"/],
+    ['a look-alike of a toolbox class', '\x80\x02cos\nLinear\n.', 2, /"os Linear"/],
   ])('%s', (_, text, offset, message) => {
     const bytes = Uint8Array.from(bytesOf(text));
     const e = formatError(() => readNnModel(bytes, 'evil.nn'));

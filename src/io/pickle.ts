@@ -178,7 +178,10 @@ export function readPickle(bytes: Uint8Array, options: PickleOptions): PickleVal
     return Number.isSafeInteger(n) ? n : v;
   };
   const lookupGlobal = (module: string, name: string): PickleGlobal => {
-    if (!options.allow(module, name)) fail(`global '${module} ${name}' is not allowed (at byte ${op}); refusing to load`);
+    if (!options.allow(module, name)) {
+      const full = `${module} ${name}`;
+      fail(`global ${JSON.stringify(full.length > 80 ? `${full.slice(0, 80)}…` : full)} is not allowed; refusing to load`);
+    }
     return new PickleGlobal(module, name);
   };
   const memoPut = (index: number): void => {
