@@ -1,0 +1,74 @@
+import { LrpError } from '../errors.js';
+
+/** Parsed command line: positional words and options (repeatable options keep every value). */
+export interface ParsedArgs {
+  readonly positional: string[];
+  readonly options: Map<string, string[]>;
+}
+
+/** An option's name and whether it takes a value. */
+export interface OptionSpec {
+  readonly name: string;
+  readonly value: boolean;
+  readonly repeat?: boolean;
+}
+
+/**
+ * Parses `--name value`, `--name=value` and boolean `--flag` options against `specs`; unknown
+ * options and missing values are `E_USAGE` errors naming the option.
+ */
+export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const positional: string[] = [];
+  const options = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--') || a === '--') {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    const spec = byName.get(name);
+    if (!spec) throw new LrpError('E_USAGE', `unknown option --${name}`);
+    let value = 'true';
+    if (spec.value) {
+      if (eq >= 0) value = a.slice(eq + 1);
+      else if (i + 1 < argv.length) value = argv[++i];
+      else throw new LrpError('E_USAGE', `option --${name} needs a value`);
+    } else if (eq >= 0) throw new LrpError('E_USAGE', `option --${name} takes no value`);
+    const list = options.get(name) ?? [];
+    if (list.length > 0 && !spec.repeat) throw new LrpError('E_USAGE', `option --${name} given twice`);
+    list.push(value);
+    options.set(name, list);
+  }
+  return { positional, options };
+}
+
+/** The single value of an option, or `undefined`. */
+export function option(args: ParsedArgs, name: string): string | undefined {
+  return args.options.get(name)?.[0];
+}
+
+/** The value of a required option. */
+export function required(args: ParsedArgs, name: string): string {
+  const v = option(args, name);
+  if (v === undefined) throw new LrpError('E_USAGE', `missing --${name}`);
+  return v;
+}
+
+/** A numeric option (finite), or `undefined`; `integer` also requires an integer. */
+export function numberOption(args: ParsedArgs, name: string, integer = false): number | undefined {
+  const v = option(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+    throw new LrpError('E_USAGE', `--${name} needs ${integer ? 'an integer' : 'a number'}, got '${v}'`);
+  }
+  return n;
+}
+
+/** True when a boolean flag is present. */
+export function flag(args: ParsedArgs, name: string): boolean {
+  return args.options.has(name);
+}

@@ -1,0 +1,101 @@
+import { LrpError } from '../errors.js';
+import { type Explanation, createExplainer } from '../explainer.js';
+import type { Target } from '../engine/initial.js';
+import { loadModel } from '../io/load-model.js';
+import { type Tensor, showShape } from '../tensor.js';
+import { type OptionSpec, flag, numberOption, option, parseArgs, required } from './args.js';
+import { type CliIo, progressReporter } from './context.js';
+import { explainOptionsFrom, ruleOptionSpecs } from './rule-options.js';
+import { parseDType, readTensor, writeTensor } from './tensor-files.js';
+import type { BackendName } from '../backends/index.js';
+
+const specs: readonly OptionSpec[] = [
+  { name: 'model', value: true },
+  { name: 'input', value: true },
+  { name: 'init', value: true },
+  { name: 'target', value: true },
+  { name: 'keep-softmax', value: false },
+  { name: 'backend', value: true },
+  { name: 'out', value: true },
+  { name: 'dtype', value: true },
+  { name: 'relevance-at', value: true },
+  { name: 'batch-size', value: true },
+  { name: 'progress', value: false },
+  ...ruleOptionSpecs,
+];
+
+/** Slices samples `[from, to)` of a batch-first tensor. */
+export function sliceBatch(t: Tensor, from: number, to: number): Tensor {
+  const per = t.data.length / t.shape[0];
+  return { data: t.data.subarray(from * per, to * per), shape: [to - from, ...t.shape.slice(1)] };
+}
+
+/** Joins batch-first tensors along the batch. */
+export function joinBatches(parts: readonly Tensor[]): Tensor {
+  const n = parts.reduce((a, p) => a + p.shape[0], 0);
+  const data = new Float64Array(parts.reduce((a, p) => a + p.data.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    data.set(p.data, off);
+    off += p.data.length;
+  }
+  return { data, shape: [n, ...parts[0].shape.slice(1)] };
+}
+
+async function parseTarget(text: string | undefined, samples: number): Promise<Target> {
+  if (text === undefined || text === 'argmax') return 'argmax';
+  if (/^\d+$/.test(text)) return Number(text);
+  if (/\.(npy|mat|txt)$/i.test(text)) {
+    const t = await readTensor(text);
+    if (t.data.length !== samples) throw new LrpError('E_SHAPE', `${t.data.length} targets for ${samples} samples`, text);
+    return Array.from(t.data);
+  }
+  throw new LrpError('E_USAGE', `--target must be argmax, a class number or a .npy/.mat/.txt file, got '${text}'`);
+}
+
+/**
+ * `lrp explain --model M --input X [--init R0 | --target T] [rule flags] [--out R.npy]`: explains
+ * every sample (in chunks of `--batch-size`, progress on stderr) and writes the relevance.
+ */
+export async function explainCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, specs);
+  const model = await loadModel(required(args, 'model'));
+  const inputPath = required(args, 'input');
+  const input = await readTensor(inputPath);
+  const init = option(args, 'init');
+  const initial = init === undefined ? undefined : await readTensor(init);
+  const target = await parseTarget(option(args, 'target'), input.shape[0]);
+  const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: flag(args, 'keep-softmax') });
+  const options = { ...explainOptionsFrom(args), relevanceAt: numberOption(args, 'relevance-at', true) };
+  const dtype = parseDType(option(args, 'dtype'));
+  const n = input.shape[0];
+  if (initial && initial.shape[0] !== n) {
+    throw new LrpError('E_SHAPE', `initial relevance ${showShape(initial.shape)} has ${initial.shape[0]} samples, the input ${n}`, init);
+  }
+  const chunk = numberOption(args, 'batch-size', true) ?? 256;
+  if (chunk < 1) throw new LrpError('E_USAGE', `--batch-size must be >= 1, got ${chunk}`);
+  const report = progressReporter(io, 'explain', n, flag(args, 'progress') || (n > chunk && io.errIsTty));
+  const parts: Explanation[] = [];
+  for (let from = 0; from < n; from += chunk) {
+    const to = Math.min(n, from + chunk);
+    parts.push(
+      explainer.explain(sliceBatch(input, from, to), {
+        ...options,
+        target: Array.isArray(target) ? target.slice(from, to) : target,
+        initial: initial ? sliceBatch(initial, from, to) : undefined,
+      }),
+    );
+    report(to);
+  }
+  explainer.dispose();
+  const relevance = joinBatches(parts.map((p) => p.relevance));
+  const out = option(args, 'out');
+  if (out) {
+    await writeTensor(out, relevance, dtype);
+    io.err(`wrote relevance ${showShape(relevance.shape)} to ${out}\n`);
+  } else {
+    const per = relevance.data.length / relevance.shape[0];
+    for (let s = 0; s < relevance.shape[0]; s++) io.out(Array.from(relevance.data.subarray(s * per, (s + 1) * per)).join(' ') + '\n');
+  }
+  return 0;
+}

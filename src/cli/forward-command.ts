@@ -1,0 +1,51 @@
+import type { BackendName } from '../backends/index.js';
+import { createExplainer } from '../explainer.js';
+import { loadModel } from '../io/load-model.js';
+import { showShape } from '../tensor.js';
+import { type OptionSpec, flag, numberOption, option, parseArgs, required } from './args.js';
+import type { CliIo } from './context.js';
+import { joinBatches, sliceBatch } from './explain-command.js';
+import { parseDType, readTensor, writeTensor } from './tensor-files.js';
+
+const specs: readonly OptionSpec[] = [
+  { name: 'model', value: true },
+  { name: 'input', value: true },
+  { name: 'backend', value: true },
+  { name: 'drop-softmax', value: false },
+  { name: 'out', value: true },
+  { name: 'dtype', value: true },
+  { name: 'batch-size', value: true },
+];
+
+/**
+ * `lrp forward --model M --input X [--drop-softmax] [--out Y.npy]`: runs the whole model (a final
+ * SoftMax included unless dropped) and writes the outputs, or prints `class score…` rows.
+ */
+export async function forwardCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, specs);
+  const model = await loadModel(required(args, 'model'));
+  const input = await readTensor(required(args, 'input'));
+  const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: !flag(args, 'drop-softmax') });
+  const chunk = numberOption(args, 'batch-size', true) ?? 256;
+  const parts = [];
+  for (let from = 0; from < input.shape[0]; from += Math.max(1, chunk)) {
+    const pass = explainer.forward(sliceBatch(input, from, Math.min(input.shape[0], from + chunk)));
+    parts.push(pass.output);
+    pass.dispose();
+  }
+  explainer.dispose();
+  const y = joinBatches(parts);
+  const out = option(args, 'out');
+  if (out) {
+    await writeTensor(out, y, parseDType(option(args, 'dtype')));
+    io.err(`wrote output ${showShape(y.shape)} to ${out}\n`);
+    return 0;
+  }
+  const per = y.data.length / y.shape[0];
+  for (let s = 0; s < y.shape[0]; s++) {
+    const row = Array.from(y.data.subarray(s * per, (s + 1) * per));
+    const top = row.indexOf(Math.max(...row));
+    io.out(`${top}\t${row.map((v) => v.toPrecision(6)).join(' ')}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,37 @@
+import { LrpError } from '../errors.js';
+import { readDataFile, writeDataFile } from '../io/data-file.js';
+import { readFileBytes, writeFileBytes } from '../io/file-system.js';
+import { type NdArray, type Tensor, toFloat64 } from '../tensor.js';
+
+/** Reads a `.npy`, `.mat` (variable `data`) or `.txt` file as a float64 tensor. */
+export async function readTensor(path: string): Promise<Tensor & { data: Float64Array }> {
+  return toFloat64(readDataFile(await readFileBytes(path), path), path);
+}
+
+/** Output element type of written tensors. */
+export type OutputDType = 'f32' | 'f64';
+
+/**
+ * Writes a tensor by extension: `.npy` (float32 unless `f64`), `.mat` (variable `data`, single or
+ * double), `.txt` (one sample per row, full precision).
+ */
+export async function writeTensor(path: string, t: Tensor, dtype: OutputDType = 'f32'): Promise<void> {
+  const lower = path.toLowerCase();
+  let a: NdArray;
+  if (lower.endsWith('.txt')) {
+    const n = t.shape[0] ?? 1;
+    a = { dtype: 'float64', data: Float64Array.from(t.data), shape: [n, t.data.length / n] };
+  } else {
+    a = dtype === 'f64'
+      ? { dtype: 'float64', data: Float64Array.from(t.data), shape: [...t.shape] }
+      : { dtype: 'float32', data: Float32Array.from(t.data), shape: [...t.shape] };
+  }
+  await writeFileBytes(path, writeDataFile(a, path));
+}
+
+/** Parses `--dtype`. */
+export function parseDType(v: string | undefined): OutputDType {
+  if (v === undefined || v === 'f32' || v === 'float32') return 'f32';
+  if (v === 'f64' || v === 'float64') return 'f64';
+  throw new LrpError('E_USAGE', `--dtype must be f32 or f64, got '${v}'`);
+}

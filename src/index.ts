@@ -1,0 +1,39 @@
+/**
+ * lrpjs — Layer-wise Relevance Propagation for JavaScript.
+ *
+ * Load a model ({@link loadModel}), create an explainer ({@link createExplainer}) and explain
+ * inputs with LRP rules (Bach et al. 2015; Montavon et al. 2019), composites (Zennit's names),
+ * the LRP Toolbox's formula codes, or gradient-based methods.
+ * @packageDocumentation
+ */
+export { LrpError, type LrpErrorCode } from './errors.js';
+export { type Tensor, type NdArray, type DType, type TypedArray, sizeOf, toFloat64 } from './tensor.js';
+export type { Layer, LayerKind, LinearLayer, Conv2dLayer, PoolLayer, SimpleLayer, Model, Padding } from './model/layers.js';
+export { isParamLayer, layerName } from './model/layers.js';
+export { linearLayer, conv2dLayer, poolLayer, simpleLayer, sequential, dropSoftmax } from './model/build.js';
+export { inferShapes, layerOutputShape, parameterCount } from './model/shapes.js';
+export { type Rule, type RuleName, rules, ruleNames, parseRule, formatRule } from './rules/rule.js';
+export { type Method, methodNames, parseMethod } from './rules/method.js';
+export { type Composite, type CompositeName, type CompositeOptions, composite, compositeNames } from './rules/composite.js';
+export { type Formula, type FormulaCode, formulaCodes, resolveFormula } from './rules/formula.js';
+export { type RuleSpec, type RulePlan, resolveRules } from './rules/plan.js';
+export type { Target } from './engine/initial.js';
+export type { SamplingOptions } from './engine/attribution.js';
+export type { Ops, UnaryOp, BinaryOp, Stabilizer } from './engine/ops.js';
+export { type BackendName, backendNames, createBackend } from './backends/index.js';
+export {
+  createExplainer,
+  Explainer,
+  ForwardPass,
+  type ExplainerOptions,
+  type ExplainOptions,
+  type Explanation,
+} from './explainer.js';
+export { loadModel } from './io/load-model.js';
+export { readTextModel, writeTextModel } from './io/text-model.js';
+export { readNnModel } from './io/nn-model.js';
+export { parseModel } from './io/model-file.js';
+export { readNpy, writeNpy } from './io/npy.js';
+export { readMat, readMatVariable, writeMat } from './io/mat.js';
+export { readMatrixText, writeMatrixText } from './io/matrix-text.js';
+export { readDataFile, writeDataFile } from './io/data-file.js';

@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { readNpy } from '../src/io/npy.js';
+import { writeTextModel } from '../src/io/text-model.js';
+import { toFloat64 } from '../src/tensor.js';
+import { fixture, fixturesDir, noteMissingFixtures, projectRoot } from './fixtures.js';
+import { caseTensor, referenceCases } from './support/reference-cases.js';
+import { randomMlp, relError } from './support/random-model.js';
+import { writeNpy } from '../src/io/npy.js';
+
+noteMissingFixtures('CLI conformance');
+
+/** Runs the CLI in-process, capturing its streams. */
+async function lrp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTty: false });
+  return { code, out, err };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'lrpjs-cli-'));
+const readOut = (p: string) => toFloat64(readNpy(readFileSync(p)));
+
+describe.skipIf(!fixturesDir)('lrp explain reproduces every toolbox reference case', () => {
+  const cases = referenceCases.flatMap((c) => [
+    [c.name, c, true] as const,
+    ...(c.target === 'argmax' ? [[c.name, c, false] as const] : []),
+  ]);
+  it.each(cases)('%s (with --init: %s) within 1e-9', async (name, c, withInit) => {
+    const out = join(tmp, `${name}-${withInit}.npy`);
+    const dir = fixture('reference', 'cases', name);
+    const args = ['explain', '--model', fixture('reference', c.model), '--input', join(dir, 'X.npy'), ...c.flags, '--backend', 'js', '--dtype', 'f64', '--out', out];
+    if (withInit) args.push('--init', join(dir, 'R0.npy'));
+    if (c.softmax === 'keep') args.push('--keep-softmax');
+    const r = await lrp(...args);
+    expect(r.err).toContain('wrote relevance');
+    expect(r.code).toBe(0);
+    expect(relError(readOut(out).data, caseTensor(c, 'R').data)).toBeLessThan(1e-9);
+  });
+
+  it('writes float32 .npy by default and .mat/.txt by extension', async () => {
+    const c = referenceCases.find((k) => k.name === 'xor-epsilon')!;
+    const base = ['explain', '--model', fixture('reference', c.model), '--input', fixture('reference', 'cases', c.name, 'X.npy'), ...c.flags];
+    await lrp(...base, '--out', join(tmp, 'r32.npy'));
+    expect(readNpy(readFileSync(join(tmp, 'r32.npy'))).dtype).toBe('float32');
+    expect((await lrp(...base, '--out', join(tmp, 'r.txt'))).code).toBe(0);
+    const rows = readFileSync(join(tmp, 'r.txt'), 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(4);
+    expect((await lrp(...base, '--out', join(tmp, 'r.mat'))).code).toBe(0);
+  });
+
+  it('lrp info prints the layer table of LeNet-5', async () => {
+    const r = await lrp('info', '--model', fixture('toolbox', 'models', 'LeNet-5.txt'), '--input-shape', '32,32,1');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/0\s+Convolution\s+\[28, 28, 10\]\s+260/);
+    expect(r.out).toMatch(/10\s+Flatten\s+\[10\]/);
+  });
+
+  it('lrp forward prints the predicted class per sample', async () => {
+    const c = referenceCases.find((k) => k.name === 'lenet5-simple')!;
+    const r = await lrp('forward', '--model', fixture('reference', c.model), '--input', fixture('reference', 'cases', c.name, 'X.npy'));
+    expect(r.code).toBe(0);
+    const predicted = r.out.trim().split('\n').map((l) => Number(l.split('\t')[0]));
+    expect(predicted).toEqual(Array.from(caseTensor(c, 'target').data));
+  });
+});
+
+describe('lrp error handling', () => {
+  const model = join(tmp, 'mlp.txt');
+  writeFileSync(model, writeTextModel(randomMlp(1, [4, 3, 2])));
+  const input = join(tmp, 'x.npy');
+  writeFileSync(input, writeNpy({ dtype: 'float64', data: new Float64Array(8).fill(0.5), shape: [2, 4] }));
+
+  it.each([
+    [['explain', '--model', model], 'E_USAGE missing --input'],
+    [['explain', '--model', model, '--input', input, '--rule', 'nonsense'], "E_RULE --rule: unknown rule 'nonsense'"],
+    [['explain', '--model', model, '--input', input, '--layer-rule', '9:flat'], 'E_RANGE'],
+    [['explain', '--model', model, '--input', input, '--target', '7'], 'E_RANGE'],
+    [['explain', '--model', model, '--input', input, '--formula', '77'], 'E_RULE unknown formula code 77'],
+    [['explain', '--model', model, '--input', join(tmp, 'missing.npy')], 'E_IO'],
+    [['explain', '--model', model, '--input', model], 'E_FORMAT'],
+    [['explain', '--model', model, '--input', input, '--bogus'], 'E_USAGE unknown option --bogus'],
+    [['explain', '--model', model, '--input', input, '--rule', 'simple', '--composite', 'EpsilonPlus'], 'E_USAGE give only one'],
+    [['frobnicate'], 'E_USAGE unknown command'],
+  ])('%j fails with exit 2 and one line naming the cause', async (argv, expected) => {
+    const r = await lrp(...argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`lrp: ${expected}`);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('rejects NaN input with E_INPUT naming the element', async () => {
+    const bad = join(tmp, 'nan.npy');
+    writeFileSync(bad, writeNpy({ dtype: 'float64', data: new Float64Array([0, 1, NaN, 2]), shape: [1, 4] }));
+    const r = await lrp('explain', '--model', model, '--input', bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/E_INPUT input: element 2 is NaN/);
+  });
+
+  it('rejects an input of the wrong shape naming the layer and both shapes', async () => {
+    const bad = join(tmp, 'wide.npy');
+    writeFileSync(bad, writeNpy({ dtype: 'float64', data: new Float64Array(10), shape: [2, 5] }));
+    const r = await lrp('explain', '--model', model, '--input', bad);
+    expect(r.err).toMatch(/E_SHAPE layer 0 \(Linear\): expects input \[4\] per sample, got \[5\]/);
+  });
+
+  it.skipIf(!existsSync(join(projectRoot, 'dist', 'cli.js')))('the built binary exits 2 without a stack trace', () => {
+    const r = spawnSync(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'explain', '--model', join(tmp, 'nope.txt'), '--input', input], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^lrp: E_IO .*nope\.txt: cannot read: ENOENT\n$/);
+  });
+});
