@@ -8,20 +8,21 @@ import { readTextModel } from './text-model.js';
 const TEXT_HEADER = /^(?:\uFEFF)?[ \t]*(?:Linear|Convolution|SumPool|MaxPool|AvgPool|Rect|Tanh|Sigmoid|SoftMax|Flatten)(?:[ \t\r\n]|$)/;
 
 /**
- * Parses a model file by content, then by extension: a pickle (see `looksLikePickle`) is read
- * by `readNnModel`; text starting with a toolbox layer header by `readTextModel`; otherwise a `.nn`
- * name goes to the pickle reader and a `.txt` name to the text reader (so that their errors name
- * the fault). Anything else is an `E_FORMAT` {@link LrpError} naming `fileName`. Pure: no file
+ * Parses a model file by content, then by extension: bytes starting with a pickle `PROTO` opcode
+ * (0x80) are read by `readNnModel`, text starting with a toolbox layer header by `readTextModel`;
+ * otherwise a `.nn` name goes to the pickle reader and a `.txt` name to the text reader (so that
+ * their errors name the fault), and a nameless protocol-0 pickle (starting with `(`, `c`, … see
+ * `looksLikePickle`) to the pickle reader. Anything else is an `E_FORMAT` {@link LrpError} naming `fileName`. Pure: no file
  * system access, runs in browsers.
  */
 export function parseModel(bytes: Uint8Array, fileName: string): Model {
   const ext = /\.([^./\\]*)$/.exec(fileName)?.[1]?.toLowerCase();
-  if (looksLikePickle(bytes)) return readNnModel(bytes, fileName);
+  if (bytes[0] === 0x80) return readNnModel(bytes, fileName);
   const text = (): string => new TextDecoder('utf-8').decode(bytes);
-  const head = new TextDecoder('utf-8').decode(bytes.subarray(0, 64));
-  if (TEXT_HEADER.test(head)) return readTextModel(text(), fileName);
+  if (TEXT_HEADER.test(new TextDecoder('utf-8').decode(bytes.subarray(0, 64)))) return readTextModel(text(), fileName);
   if (ext === 'nn') return readNnModel(bytes, fileName);
   if (ext === 'txt') return readTextModel(text(), fileName);
+  if (looksLikePickle(bytes)) return readNnModel(bytes, fileName);
   throw new LrpError(
     'E_FORMAT',
     'neither a toolbox text model (first line a layer header such as "Linear m n") nor a pickled toolbox model (.nn)',

@@ -61,15 +61,15 @@ function text(v: PickleValue | undefined): string | undefined {
 }
 
 function intList(v: PickleValue | undefined, what: string, where: string): number[] {
-  if (typeof v === 'number') v = [v, v];
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0)) {
     return fail(`${what} is not a tuple of non-negative integers`, where);
   }
   return v as number[];
 }
 
+/** A `(h, w)` pair such as `stride` or `pool`; a single integer means both. */
 function pair(v: PickleValue | undefined, what: string, where: string): [number, number] {
-  const p = intList(v, what, where);
+  const p = intList(typeof v === 'number' ? [v, v] : v, what, where);
   if (p.length !== 2) fail(`${what} must have 2 entries, got ${p.length}`, where);
   return [p[0]!, p[1]!];
 }

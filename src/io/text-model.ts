@@ -220,6 +220,7 @@ export function writeTextModel(model: Model): string {
       case 'sigmoid': out.push('Sigmoid'); break;
       case 'softmax': out.push('SoftMax'); break;
       case 'flatten': out.push('Flatten'); break;
+      default: throw new LrpError('E_INPUT', `layer kind ${(l as Layer).kind} has no toolbox text form`);
     }
   }
   return out.join('\n') + '\n';
