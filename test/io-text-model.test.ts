@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LrpError } from '../src/errors.js';
 import { readTextModel, writeTextModel } from '../src/io/text-model.js';
@@ -73,6 +73,13 @@ const EXPECTED: Record<string, string[]> = {
 noteMissingFixtures('io-text-model');
 
 describe.skipIf(!fixturesDir)('text models of the toolbox fixtures', () => {
+  it('covers every text model shipped with the fixtures', () => {
+    const shipped = ['toolbox/models', 'reference/models'].flatMap((d) =>
+      readdirSync(fixture(d)).filter((f) => f.endsWith('.txt')).map((f) => `${d}/${f}`),
+    );
+    expect(shipped.sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
   it.each(Object.keys(EXPECTED))('%s loads with the right layers', (file) => {
     const model = readTextModel(readFileSync(fixture(file), 'utf8'), file);
     expect(describeLayers(model)).toEqual(EXPECTED[file]);
