@@ -2,7 +2,7 @@ import typescript from '@rollup/plugin-typescript';
 
 // Everything the package needs at run time is bundled except its declared dependencies and Node built-ins.
 const external = (id) => /^node:/.test(id) || ['fflate', 'pngjs', 'comlink'].some((d) => id === d || id.startsWith(`${d}/`)) || id.startsWith('@tensorflow/');
-const ts = () => typescript({ tsconfig: './tsconfig.build.json', declaration: false, declarationMap: false, sourceMap: true, outDir: undefined, declarationDir: undefined, noEmit: false, emitDeclarationOnly: false });
+const ts = () => typescript({ tsconfig: './tsconfig.build.json', module: 'NodeNext', declaration: false, declarationMap: false, sourceMap: true, outDir: undefined, declarationDir: undefined, noEmit: false, emitDeclarationOnly: false });
 
 export default [
   {
