@@ -216,7 +216,12 @@ function packB(b: usize, ldb: i32, transB: i32, p0: i32, kc: i32, j0: i32, nc: i
 
 // ---- small-M paths (no packing) --------------------------------------------------------------
 
-/** C (+)= op(A) · B for B row-major, M small: per row of C, stream B rows and accumulate. */
+/**
+ * C (+)= op(A) · B for B row-major, M small: C's row is the running accumulator and B is streamed
+ * four rows at a time, contiguously (per element: c = (((c + a0·b0) + a1·b1) + a2·b2) + a3·b3, the
+ * same order in both builds). Walking B row-wise keeps the hardware prefetcher on its streams; a
+ * column-strip walk would stride by a whole B row per step.
+ */
 function smallAxpy(transA: i32, M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: bool): void {
   const sAi = transA ? 1 : lda;
   const sAkE: i32 = transA ? lda : 1;
@@ -225,78 +230,51 @@ function smallAxpy(transA: i32, M: i32, N: i32, K: i32, a: usize, lda: i32, b: u
   for (let i = 0; i < M; i++) {
     const arow = a + (<usize>(i * sAi) << 2);
     const crow = c + (<usize>(i * ldc) << 2);
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; j + 16 <= N; j += 16) {
-        let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-        let ap = arow;
-        let bp = b + (<usize>j << 2);
-        for (let k = 0; k < K; k++) {
-          const av = v128.load32_splat(ap);
-          s0 = f32x4.add(s0, f32x4.mul(av, v128.load(bp)));
-          s1 = f32x4.add(s1, f32x4.mul(av, v128.load(bp, 16)));
-          s2 = f32x4.add(s2, f32x4.mul(av, v128.load(bp, 32)));
-          s3 = f32x4.add(s3, f32x4.mul(av, v128.load(bp, 48)));
-          ap += sAk;
-          bp += ldbB;
+    if (!acc) memory.fill(crow, 0, <usize>N << 2);
+    let k = 0;
+    for (; k + 4 <= K; k += 4) {
+      const ap = arow + <usize>k * sAk;
+      const a0 = load<f32>(ap), a1 = load<f32>(ap + sAk), a2 = load<f32>(ap + 2 * sAk), a3 = load<f32>(ap + 3 * sAk);
+      const b0 = b + <usize>k * ldbB;
+      const b1 = b0 + ldbB, b2 = b1 + ldbB, b3 = b2 + ldbB;
+      let j = 0;
+      if (ASC_FEATURE_SIMD) {
+        const v0 = f32x4.splat(a0), v1 = f32x4.splat(a1), v2 = f32x4.splat(a2), v3 = f32x4.splat(a3);
+        for (; j + 4 <= N; j += 4) {
+          const o = <usize>j << 2;
+          let cv = v128.load(crow + o);
+          cv = f32x4.add(cv, f32x4.mul(v0, v128.load(b0 + o)));
+          cv = f32x4.add(cv, f32x4.mul(v1, v128.load(b1 + o)));
+          cv = f32x4.add(cv, f32x4.mul(v2, v128.load(b2 + o)));
+          cv = f32x4.add(cv, f32x4.mul(v3, v128.load(b3 + o)));
+          v128.store(crow + o, cv);
         }
-        const cp = crow + (<usize>j << 2);
-        if (acc) {
-          s0 = f32x4.add(v128.load(cp), s0);
-          s1 = f32x4.add(v128.load(cp, 16), s1);
-          s2 = f32x4.add(v128.load(cp, 32), s2);
-          s3 = f32x4.add(v128.load(cp, 48), s3);
-        }
-        v128.store(cp, s0);
-        v128.store(cp, s1, 16);
-        v128.store(cp, s2, 32);
-        v128.store(cp, s3, 48);
       }
-      for (; j + 4 <= N; j += 4) {
-        let s0 = f32x4.splat(0);
-        let ap = arow;
-        let bp = b + (<usize>j << 2);
-        for (let k = 0; k < K; k++) {
-          s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(ap), v128.load(bp)));
-          ap += sAk;
-          bp += ldbB;
-        }
-        const cp = crow + (<usize>j << 2);
-        if (acc) s0 = f32x4.add(v128.load(cp), s0);
-        v128.store(cp, s0);
-      }
-    } else {
-      for (; j + 4 <= N; j += 4) {
-        let s0: f32 = 0, s1: f32 = 0, s2: f32 = 0, s3: f32 = 0;
-        let ap = arow;
-        let bp = b + (<usize>j << 2);
-        for (let k = 0; k < K; k++) {
-          const av = load<f32>(ap);
-          s0 += av * load<f32>(bp);
-          s1 += av * load<f32>(bp, 4);
-          s2 += av * load<f32>(bp, 8);
-          s3 += av * load<f32>(bp, 12);
-          ap += sAk;
-          bp += ldbB;
-        }
-        const cp = crow + (<usize>j << 2);
-        if (acc) {
-          s0 = load<f32>(cp) + s0; s1 = load<f32>(cp, 4) + s1; s2 = load<f32>(cp, 8) + s2; s3 = load<f32>(cp, 12) + s3;
-        }
-        store<f32>(cp, s0); store<f32>(cp, s1, 4); store<f32>(cp, s2, 8); store<f32>(cp, s3, 12);
+      for (; j < N; j++) {
+        const o = <usize>j << 2;
+        let cs = load<f32>(crow + o);
+        cs += a0 * load<f32>(b0 + o);
+        cs += a1 * load<f32>(b1 + o);
+        cs += a2 * load<f32>(b2 + o);
+        cs += a3 * load<f32>(b3 + o);
+        store<f32>(crow + o, cs);
       }
     }
-    for (; j < N; j++) {
-      let s: f32 = 0;
-      let ap = arow;
-      let bp = b + (<usize>j << 2);
-      for (let k = 0; k < K; k++) {
-        s += load<f32>(ap) * load<f32>(bp);
-        ap += sAk;
-        bp += ldbB;
+    for (; k < K; k++) {
+      const a0 = load<f32>(arow + <usize>k * sAk);
+      const b0 = b + <usize>k * ldbB;
+      let j = 0;
+      if (ASC_FEATURE_SIMD) {
+        const v0 = f32x4.splat(a0);
+        for (; j + 4 <= N; j += 4) {
+          const o = <usize>j << 2;
+          v128.store(crow + o, f32x4.add(v128.load(crow + o), f32x4.mul(v0, v128.load(b0 + o))));
+        }
       }
-      const cp = crow + (<usize>j << 2);
-      store<f32>(cp, acc ? load<f32>(cp) + s : s);
+      for (; j < N; j++) {
+        const o = <usize>j << 2;
+        store<f32>(crow + o, load<f32>(crow + o) + a0 * load<f32>(b0 + o));
+      }
     }
   }
 }
@@ -335,7 +313,43 @@ function smallDot(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32
   for (let i = 0; i < M; i++) {
     const arow = a + (<usize>(i * lda) << 2);
     const crow = c + (<usize>(i * ldc) << 2);
-    for (let j = 0; j < N; j++) {
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      // four dot products at once (four B rows streamed, A loaded once); per element the same
+      // lane sums and combination as dot4
+      const K4 = K & ~3;
+      for (; j + 4 <= N; j += 4) {
+        const r0 = b + (<usize>(j * ldb) << 2);
+        const r1 = r0 + (<usize>ldb << 2), r2 = r1 + (<usize>ldb << 2), r3 = r2 + (<usize>ldb << 2);
+        let v0 = f32x4.splat(0), v1 = f32x4.splat(0), v2 = f32x4.splat(0), v3 = f32x4.splat(0);
+        for (let k = 0; k < K4; k += 4) {
+          const o = <usize>k << 2;
+          const x = v128.load(arow + o);
+          v0 = f32x4.add(v0, f32x4.mul(x, v128.load(r0 + o)));
+          v1 = f32x4.add(v1, f32x4.mul(x, v128.load(r1 + o)));
+          v2 = f32x4.add(v2, f32x4.mul(x, v128.load(r2 + o)));
+          v3 = f32x4.add(v3, f32x4.mul(x, v128.load(r3 + o)));
+        }
+        let s0 = (f32x4.extract_lane(v0, 0) + f32x4.extract_lane(v0, 1)) + (f32x4.extract_lane(v0, 2) + f32x4.extract_lane(v0, 3));
+        let s1 = (f32x4.extract_lane(v1, 0) + f32x4.extract_lane(v1, 1)) + (f32x4.extract_lane(v1, 2) + f32x4.extract_lane(v1, 3));
+        let s2 = (f32x4.extract_lane(v2, 0) + f32x4.extract_lane(v2, 1)) + (f32x4.extract_lane(v2, 2) + f32x4.extract_lane(v2, 3));
+        let s3 = (f32x4.extract_lane(v3, 0) + f32x4.extract_lane(v3, 1)) + (f32x4.extract_lane(v3, 2) + f32x4.extract_lane(v3, 3));
+        for (let k = K4; k < K; k++) {
+          const o = <usize>k << 2;
+          const x = load<f32>(arow + o);
+          s0 += x * load<f32>(r0 + o);
+          s1 += x * load<f32>(r1 + o);
+          s2 += x * load<f32>(r2 + o);
+          s3 += x * load<f32>(r3 + o);
+        }
+        const cp = crow + (<usize>j << 2);
+        if (acc) {
+          s0 = load<f32>(cp) + s0; s1 = load<f32>(cp, 4) + s1; s2 = load<f32>(cp, 8) + s2; s3 = load<f32>(cp, 12) + s3;
+        }
+        store<f32>(cp, s0); store<f32>(cp, s1, 4); store<f32>(cp, s2, 8); store<f32>(cp, s3, 12);
+      }
+    }
+    for (; j < N; j++) {
       const s = dot4(arow, b + (<usize>(j * ldb) << 2), K);
       const cp = crow + (<usize>j << 2);
       store<f32>(cp, acc ? load<f32>(cp) + s : s);
