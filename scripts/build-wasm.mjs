@@ -13,15 +13,25 @@ const check = process.argv.includes('--check');
 mkdirSync(`${root}build`, { recursive: true });
 const bytes = {};
 for (const target of ['simd', 'scalar']) {
-  const { error, stderr } = await asc.main(['--config', `${root}asconfig.json`, '--target', target], {
+  const { error } = await asc.main(['--config', `${root}asconfig.json`, '--target', target], {
     stdout: process.stdout,
     stderr: process.stderr,
   });
   if (error) {
-    console.error(`asc failed for target ${target}: ${error.message}\n${stderr.toString()}`);
+    console.error(`asc failed for target ${target}: ${error.message}`);
     process.exit(1);
   }
   bytes[target] = readFileSync(`${root}build/lrp-${target}.wasm`);
+}
+// The scalar build must run on engines without SIMD: no v128 type or instruction may leak into it.
+const scalarText = readFileSync(`${root}build/lrp-scalar.wat`, 'utf8');
+if (/\bv128\b|[if](8|16|32|64)x\d+\./.test(scalarText)) {
+  console.error('the scalar build contains SIMD instructions (guard them with ASC_FEATURE_SIMD)');
+  process.exit(1);
+}
+if (!/\bv128\b/.test(readFileSync(`${root}build/lrp-simd.wat`, 'utf8'))) {
+  console.error('the SIMD build contains no SIMD instructions');
+  process.exit(1);
 }
 
 const wrap = (b64) => b64.match(/.{1,100}/g).map((l) => `  '${l}'`).join(' +\n');
