@@ -2,7 +2,7 @@
 // Run: node scripts/build-wasm.mjs && node bench/gemm.mjs [sizes...]   (default 256 512 1024)
 // Loads build/lrp-{simd,scalar}.wasm directly and calls the raw `gemm` export
 // (C[M,N] = A[M,K]·B[K,N], row-major, float32), reporting the best of several timed runs.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -10,6 +10,11 @@ const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
 const dims = sizes.length ? sizes : [256, 512, 1024];
 
 function instantiate(variant) {
+  const file = `${root}build/lrp-${variant}.wasm`;
+  if (!existsSync(file)) {
+    console.error(`${file} is missing: run node scripts/build-wasm.mjs first`);
+    process.exit(1);
+  }
   const bytes = readFileSync(`${root}build/lrp-${variant}.wasm`);
   return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
 }
