@@ -20,7 +20,7 @@ export { type RuleSpec, type RulePlan, resolveRules } from './rules/plan.js';
 export type { Target } from './engine/initial.js';
 export type { SamplingOptions } from './engine/attribution.js';
 export type { Ops, UnaryOp, BinaryOp, Stabilizer } from './engine/ops.js';
-export { type BackendName, backendNames, createBackend } from './backends/index.js';
+export { type BackendName, type InitOptions, backendNames, createBackend, init } from './backends/index.js';
 export {
   createExplainer,
   Explainer,
