@@ -13,8 +13,8 @@ import { type Tensor, showShape, sizeOf } from './tensor.js';
 
 /** Options of {@link createExplainer}. */
 export interface ExplainerOptions {
-  /** Backend (default `auto`). */
-  readonly backend?: BackendName;
+  /** Backend by name (default `auto`: wasm where WebAssembly runs, else js), or a backend instance from `createBackend`. */
+  readonly backend?: BackendName | Ops<unknown>;
   /** Keep a final SoftMax layer (dropped by default, as the toolbox demos do: explain the logits). */
   readonly keepSoftmax?: boolean;
 }
@@ -184,7 +184,7 @@ export class Explainer {
  * dropped unless `keepSoftmax` is set, so the default initial relevance is the explained logit.
  */
 export async function createExplainer(model: Model, options: ExplainerOptions = {}): Promise<Explainer> {
-  const ops = await createBackend(options.backend ?? 'auto');
+  const ops = typeof options.backend === 'object' ? options.backend : await createBackend(options.backend ?? 'auto');
   const m = options.keepSoftmax ? model : dropSoftmax(model);
   return new Explainer(m, new PreparedModel(ops, m));
 }
