@@ -42,6 +42,15 @@ describe.skipIf(!fixturesDir)('lrp explain reproduces every toolbox reference ca
     expect(relError(readOut(out).data, caseTensor(c, 'R').data)).toBeLessThan(1e-9);
   });
 
+  it.each(referenceCases.map((c) => [c.name, c] as const))('%s on the wasm backend within 1e-4', async (name, c) => {
+    const out = join(tmp, `${name}-wasm.npy`);
+    const dir = fixture('reference', 'cases', name);
+    const args = ['explain', '--model', fixture('reference', c.model), '--input', join(dir, 'X.npy'), '--init', join(dir, 'R0.npy'), ...c.flags, '--out', out];
+    if (c.softmax === 'keep') args.push('--keep-softmax');
+    expect((await lrp(...args)).code).toBe(0);
+    expect(relError(readOut(out).data, caseTensor(c, 'R').data)).toBeLessThan(1e-4);
+  });
+
   it('writes float32 .npy by default and .mat/.txt by extension', async () => {
     const c = referenceCases.find((k) => k.name === 'xor-epsilon')!;
     const base = ['explain', '--model', fixture('reference', c.model), '--input', fixture('reference', 'cases', c.name, 'X.npy'), ...c.flags];
