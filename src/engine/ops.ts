@@ -64,10 +64,21 @@ export interface Ops<T> {
   dense(x: T, w: T, b: T | null): T;
   /** `s[N, n] · wᵀ` → `[N, m]`. */
   denseT(s: T, w: T): T;
+  /**
+   * Weight gradient of {@link Ops.dense}: `xᵀ · s` for `x[N, m]` and `s[N, n]` → `[m, n]` (summed
+   * over the batch). With `x` a column of ones (`[N, 1]`) it gives the bias gradient `[1, n]`.
+   */
+  denseGradW(x: T, s: T): T;
   /** Cross-correlation of `x[N, H, W, C]` with HWIO `w` (+ `b[nf]`), zero padding per `g` → `[N, oh, ow, nf]`. */
   conv(x: T, w: T, b: T | null, g: WindowGeometry): T;
   /** Transpose of {@link Ops.conv} (gradient w.r.t. its input): `s[N, oh, ow, nf]` → `[N, H, W, C]`. */
   convT(s: T, w: T, g: WindowGeometry): T;
+  /**
+   * Weight gradient of {@link Ops.conv}: for input `x[N, H, W, C]` and the signal `s[N, oh, ow, nf]`
+   * at its output, `Σ_{n, oy, ox} x[n, window(oy, ox)] ⊗ s[n, oy, ox]` → HWIO `[kh, kw, C, nf]`
+   * (padding contributes nothing). Summed over the batch.
+   */
+  convGradW(x: T, s: T, g: WindowGeometry): T;
   /** Per-channel window sum of `x[N, H, W, C]` (zero padding) → `[N, oh, ow, C]`. */
   windowSum(x: T, g: WindowGeometry): T;
   /** Transpose of {@link Ops.windowSum}: adds `s` to every input element of its window → `[N, H, W, C]`. */

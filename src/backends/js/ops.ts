@@ -113,6 +113,21 @@ export class JsOps implements Ops<JsTensor> {
     return t(out, [n, m]);
   }
 
+  denseGradW(x: JsTensor, s: JsTensor): JsTensor {
+    const n = x.shape[0]!;
+    if (s.shape[0] !== n || n === 0) throw new LrpError('E_SHAPE', `denseGradW: batch sizes of ${showShape(x.shape)} and ${showShape(s.shape)} differ`);
+    const m = x.data.length / n;
+    const k = s.data.length / n;
+    const out = new Float64Array(m * k);
+    for (let r = 0; r < n; r++) {
+      for (let i = 0; i < m; i++) {
+        const xv = x.data[r * m + i]!;
+        for (let j = 0; j < k; j++) out[i * k + j] += xv * s.data[r * k + j]!;
+      }
+    }
+    return t(out, [m, k]);
+  }
+
   conv(x: JsTensor, w: JsTensor, b: JsTensor | null, g: WindowGeometry): JsTensor {
     const nf = w.shape[3]!;
     const n = x.shape[0]!;
@@ -141,6 +156,23 @@ export class JsOps implements Ops<JsTensor> {
       }
     });
     return t(out, [n, g.inH, g.inW, g.inC]);
+  }
+
+  convGradW(x: JsTensor, s: JsTensor, g: WindowGeometry): JsTensor {
+    const n = x.shape[0]!;
+    const nf = s.shape[3]!;
+    if (s.shape.length !== 4 || s.shape[0] !== n || s.shape[1] !== g.outH || s.shape[2] !== g.outW) {
+      throw new LrpError('E_SHAPE', `convGradW: signal ${showShape(s.shape)} does not fit input ${showShape(x.shape)}`);
+    }
+    const out = new Float64Array(g.kH * g.kW * g.inC * nf);
+    forEachWindow(n, g, nf, (o, i, ky, kx) => {
+      const wBase = (ky * g.kW + kx) * g.inC * nf;
+      for (let c = 0; c < g.inC; c++) {
+        const xv = x.data[i + c]!;
+        for (let f = 0; f < nf; f++) out[wBase + c * nf + f] += xv * s.data[o + f]!;
+      }
+    });
+    return t(out, [g.kH, g.kW, g.inC, nf]);
   }
 
   windowSum(x: JsTensor, g: WindowGeometry): JsTensor {

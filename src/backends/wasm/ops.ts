@@ -162,6 +162,20 @@ export class WasmOps implements Ops<WasmTensor> {
     return out;
   }
 
+  denseGradW(x: WasmTensor, s: WasmTensor): WasmTensor {
+    const n = x.shape[0]!;
+    if (x.shape.length < 1 || s.shape[0] !== n || n === 0) {
+      throw shapeError('denseGradW', `batch sizes of ${showShape(x.shape)} and ${showShape(s.shape)} differ`);
+    }
+    const m = x.size / n;
+    const k = s.size / n;
+    const out = this.out([m, k]);
+    this.withScratch(this.ex.gemmScratchBytes(m, k, n), (scratch) => {
+      this.ex.gemm(1, 0, m, k, n, x.ptr, m, s.ptr, k, out.ptr, k, 0, scratch);
+    });
+    return out;
+  }
+
   private convFilter(op: string, w: WasmTensor, g: WindowGeometry): number {
     const s = w.shape;
     if (s.length !== 4 || s[0] !== g.kH || s[1] !== g.kW || s[2] !== g.inC) {
@@ -241,6 +255,43 @@ export class WasmOps implements Ops<WasmTensor> {
         const rows = Math.min(chunk, P - p0);
         this.ex.gemm(0, 1, rows, KK, nf, sp + p0 * nf * 4, nf, wp, nf, cols, KK, 0, scratch);
         this.ex.col2im(cols, op, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows);
+      }
+    });
+    return out;
+  }
+
+  convGradW(x: WasmTensor, s: WasmTensor, g: WindowGeometry): WasmTensor {
+    const n = checkGeometry('convGradW', x, g, g.inH, g.inW, g.inC);
+    const nf = s.shape[3] ?? 0;
+    if (checkGeometry('convGradW', s, g, g.outH, g.outW, nf) !== n) {
+      throw shapeError('convGradW', `batch sizes of ${showShape(x.shape)} and ${showShape(s.shape)} differ`);
+    }
+    const P = n * g.outH * g.outW;
+    const KK = g.kH * g.kW * g.inC;
+    const out = this.out([g.kH, g.kW, g.inC, nf]);
+    if (KK === 0 || nf === 0) return out;
+    if (P === 0) {
+      this.mem.f32(out.ptr, out.size).fill(0);
+      return out;
+    }
+    if (WasmOps.im2colIsIdentity(g)) {
+      this.withScratch(this.ex.gemmScratchBytes(KK, nf, P), (scratch) => {
+        this.ex.gemm(1, 0, KK, nf, P, x.ptr, KK, s.ptr, nf, out.ptr, nf, 0, scratch);
+      });
+      return out;
+    }
+    const chunk = this.chunkRows(P, KK);
+    const colsBytes = chunk * KK * 4;
+    this.withScratch(colsBytes + 16 + this.ex.gemmScratchBytes(KK, nf, chunk), (cols) => {
+      const scratch = cols + Math.ceil(colsBytes / 16) * 16;
+      const [padT, , padL] = g.pad;
+      const xp = x.ptr;
+      const sp = s.ptr;
+      const op = out.ptr;
+      for (let p0 = 0; p0 < P; p0 += chunk) {
+        const rows = Math.min(chunk, P - p0);
+        this.ex.im2col(xp, cols, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows);
+        this.ex.gemm(1, 0, KK, nf, rows, cols, KK, sp + p0 * nf * 4, nf, op, nf, p0 > 0 ? 1 : 0, scratch);
       }
     });
     return out;
