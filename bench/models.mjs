@@ -1,0 +1,52 @@
+// Benchmark models with seeded random weights: the toolbox's LeNet-5 architecture (32×32×1) and
+// the 784-1296-1296-1296-10 ReLU MLP, as lrpjs models and as plain weight lists for tfjs.
+import { conv2dLayer, linearLayer, poolLayer, simpleLayer } from '../dist/index.js';
+
+function rand(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+}
+
+const weights = (r, n, fanIn) => Float64Array.from({ length: n }, () => (r() * 2 * Math.sqrt(3)) / Math.sqrt(fanIn));
+
+/** LeNet-5 as the toolbox ships it: conv5 10, relu, sumpool2, conv5 25, relu, sumpool2, conv4 100, relu, sumpool2, conv1 10, flatten. */
+export function lenet5() {
+  const r = rand(1);
+  const convs = [[5, 5, 1, 10], [5, 5, 10, 25], [4, 4, 25, 100], [1, 1, 100, 10]].map((f) => ({
+    filter: f,
+    w: weights(r, f[0] * f[1] * f[2] * f[3], f[0] * f[1] * f[2]),
+    b: weights(r, f[3], 10).map((v) => v * 0.1),
+  }));
+  const layers = [];
+  convs.forEach((c, i) => {
+    layers.push(conv2dLayer(c.filter, [1, 1], c.w, c.b));
+    if (i < 3) layers.push(simpleLayer('relu'), poolLayer('sumpool', [2, 2], [2, 2]));
+  });
+  layers.push(simpleLayer('flatten'));
+  return { name: 'LeNet-5', model: { layers }, inShape: [32, 32, 1], convs, dense: [] };
+}
+
+/** The 784-1296-1296-1296-10 ReLU MLP of the toolbox's speed figures. */
+export function mlp() {
+  const r = rand(2);
+  const sizes = [784, 1296, 1296, 1296, 10];
+  const dense = sizes.slice(0, -1).map((m, i) => ({ m, n: sizes[i + 1], w: weights(r, m * sizes[i + 1], m), b: weights(r, sizes[i + 1], 10).map((v) => v * 0.1) }));
+  const layers = [];
+  dense.forEach((d, i) => {
+    layers.push(linearLayer(d.m, d.n, d.w, d.b));
+    if (i < dense.length - 1) layers.push(simpleLayer('relu'));
+  });
+  return { name: 'MLP 784-1296³-10', model: { layers }, inShape: [784], convs: [], dense };
+}
+
+/** A seeded input batch in [-1, 1]. */
+export function inputBatch(n, inShape, seed = 3) {
+  const r = rand(seed);
+  const size = inShape.reduce((a, b) => a * b, 1);
+  return { data: Float32Array.from({ length: n * size }, () => 2 * r()), shape: [n, ...inShape] };
+}
