@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBackend } from '../src/backends/index.js';
-import { WasmOps } from '../src/backends/wasm/index.js';
+import { createBackend, init } from '../src/backends/index.js';
+import { WasmOps, wasmBytes } from '../src/backends/wasm/index.js';
 import { createExplainer } from '../src/explainer.js';
 import type { Padding } from '../src/model/layers.js';
 import { type CnnOptions, randomCnn, randomInput, randomMlp, relError } from './support/random-model.js';
@@ -61,6 +61,19 @@ describe('wasm backend equals the js backend (float32 vs float64) on random mode
 describe('wasm backend selection and builds', () => {
   it("'auto' chooses wasm", async () => {
     expect((await createExplainer(randomMlp(1, [2, 2]))).backend).toBe('wasm');
+  });
+
+  it('init({module}) adopts a precompiled WebAssembly.Module (runtimes that forbid compiling bytes)', async () => {
+    const module = await WebAssembly.compile(wasmBytes(false) as BufferSource);
+    expect(await init({ module })).toBe(module);
+    const ops = (await createBackend('wasm')) as WasmOps;
+    expect(ops.simd).toBe(false);
+    const model = randomMlp(61, [3, 4, 2]);
+    const x = randomInput(62, 2, [3]);
+    const js = await createExplainer(model, { backend: 'js' });
+    expect(relError((await createExplainer(model, { backend: ops })).explain(x).relevance.data, js.explain(x).relevance.data)).toBeLessThan(1e-5);
+    await init(); // back to the default build for the other tests
+    expect(((await createBackend('wasm')) as WasmOps).simd).toBe(true);
   });
 
   it('the scalar build gives the same relevance as the SIMD build', async () => {
