@@ -6,6 +6,7 @@ import { type Tensor, showShape } from '../tensor.js';
 import { type OptionSpec, flag, numberOption, option, parseArgs, required } from './args.js';
 import { type CliIo, progressReporter } from './context.js';
 import { explainOptionsFrom, ruleOptionSpecs } from './rule-options.js';
+import { writeSampleHeatmaps } from './render-command.js';
 import { parseDType, readTensor, writeTensor } from './tensor-files.js';
 import type { BackendName } from '../backends/index.js';
 
@@ -21,6 +22,7 @@ const specs: readonly OptionSpec[] = [
   { name: 'relevance-at', value: true },
   { name: 'batch-size', value: true },
   { name: 'progress', value: false },
+  { name: 'heatmap', value: true },
   ...ruleOptionSpecs,
 ];
 
@@ -55,7 +57,8 @@ async function parseTarget(text: string | undefined, samples: number): Promise<T
 
 /**
  * `lrp explain --model M --input X [--init R0 | --target T] [rule flags] [--out R.npy]`: explains
- * every sample (in chunks of `--batch-size`, progress on stderr) and writes the relevance.
+ * every sample (in chunks of `--batch-size`, progress on stderr) and writes the relevance;
+ * `--heatmap DIR` also writes `<index>_heatmap.png` (input | heatmap) per sample.
  */
 export async function explainCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, specs);
@@ -97,5 +100,7 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
     const per = relevance.data.length / relevance.shape[0];
     for (let s = 0; s < relevance.shape[0]; s++) io.out(Array.from(relevance.data.subarray(s * per, (s + 1) * per)).join(' ') + '\n');
   }
+  const heatmapDir = option(args, 'heatmap');
+  if (heatmapDir) io.err(`wrote ${(await writeSampleHeatmaps(heatmapDir, relevance, input)).length} heatmaps to ${heatmapDir}\n`);
   return 0;
 }

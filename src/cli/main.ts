@@ -2,7 +2,9 @@ import { LrpError } from '../errors.js';
 import type { CliIo } from './context.js';
 import { explainCommand } from './explain-command.js';
 import { forwardCommand } from './forward-command.js';
+import { demoCommand } from './demo-command.js';
 import { infoCommand } from './info-command.js';
+import { renderCommand } from './render-command.js';
 
 const usage = `lrp — Layer-wise Relevance Propagation
 
@@ -11,8 +13,12 @@ Usage:
               [--rule SPEC] [--layer-rule I:SPEC]... [--composite NAME] [--formula CODE]
               [--epsilon E] [--beta B] [--aux-layer I] [--method NAME] [--backend js|wasm|auto]
               [--relevance-at I] [--batch-size N] [--progress] [--out R.npy|.mat|.txt] [--dtype f32|f64]
+              [--heatmap DIR]
   lrp forward --model M --input X [--drop-softmax] [--out Y.npy]
   lrp info    --model M [--input-shape H,W,C]
+  lrp render  --relevance R.npy [--input X.npy] [--cmap NAME] [--scale K] [--normalize sample|batch]
+              [--percentile P] [--reduce sum|maxabs] [--outline] --out FILE.png
+  lrp demo    [--out DIR] [--count N] [--backend js|wasm|auto] [--models DIR]
 
 Rule SPECs: simple, epsilon=E, alphabeta=A, alphabeta=A,B, flat, ww, zplus, zbox=LOW,HIGH, gamma=G, pass
 Methods: lrp, gradient, gradient-x-input, sensitivity, deconvnet, guided-backprop,
@@ -26,6 +32,8 @@ const commands: Record<string, (argv: readonly string[], io: CliIo) => Promise<n
   explain: explainCommand,
   forward: forwardCommand,
   info: infoCommand,
+  render: renderCommand,
+  demo: demoCommand,
 };
 
 /**

@@ -1,0 +1,43 @@
+import type { BackendName } from '../backends/index.js';
+import { loadDemoData } from '../demo/demo-data.js';
+import { findModelsDir } from '../demo/models-dir.js';
+import { formatReport } from '../demo/report.js';
+import { runDemo } from '../demo/run-demo.js';
+import { LrpError } from '../errors.js';
+import { writeFileBytes } from '../io/file-system.js';
+import { encodePng } from '../render/png.js';
+import { type OptionSpec, numberOption, option, parseArgs } from './args.js';
+import type { CliIo } from './context.js';
+
+const specs: readonly OptionSpec[] = [
+  { name: 'out', value: true },
+  { name: 'count', value: true },
+  { name: 'backend', value: true },
+  { name: 'models', value: true },
+];
+
+/** Default output folder of `lrp demo`, relative to the working directory. */
+export const DEFAULT_DEMO_DIR = 'lrp-demo';
+
+/**
+ * `lrp demo [--out DIR] [--count N] [--backend B] [--models DIR]`: explains held-out digits with
+ * the shipped models under several rules, writes input | heatmap PNG strips to `DIR` (default
+ * `./lrp-demo/`) and prints the predictions and the files written.
+ */
+export async function demoCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, specs);
+  const count = numberOption(args, 'count', true) ?? 8;
+  if (count < 1) throw new LrpError('E_USAGE', `--count must be >= 1, got ${count}`);
+  const { join } = await import('node:path');
+  const data = await loadDemoData(option(args, 'models') ?? (await findModelsDir()), count);
+  const result = await runDemo(data, { backend: (option(args, 'backend') ?? 'auto') as BackendName });
+  const outDir = option(args, 'out') ?? DEFAULT_DEMO_DIR;
+  const files: string[] = [];
+  for (const img of result.images) {
+    const path = join(outDir, img.file);
+    await writeFileBytes(path, encodePng(img.image));
+    files.push(path);
+  }
+  io.out(formatReport(data, result, files, outDir));
+  return 0;
+}

@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { sampleStrips, batchStrip, DEFAULT_STRIP_SCALE, type StripOptions } from '../demo/heatmap-strips.js';
+import { LrpError } from '../errors.js';
+import { writeFileBytes } from '../io/file-system.js';
+import { encodePng } from '../render/png.js';
+import type { ChannelReduction } from '../render/layout.js';
+import { showShape, sizeOf, type Tensor } from '../tensor.js';
+import { type OptionSpec, flag, numberOption, option, parseArgs, required } from './args.js';
+import type { CliIo } from './context.js';
+import { readTensor } from './tensor-files.js';
+
+const specs: readonly OptionSpec[] = [
+  { name: 'relevance', value: true },
+  { name: 'input', value: true },
+  { name: 'cmap', value: true },
+  { name: 'scale', value: true },
+  { name: 'normalize', value: true },
+  { name: 'percentile', value: true },
+  { name: 'reduce', value: true },
+  { name: 'outline', value: false },
+  { name: 'out', value: true },
+];
+
+/**
+ * Writes one PNG per sample into `dir`, `<index>_heatmap.png`: the sample's input | heatmap strip
+ * (jet, ×3, render.py's look) when `input` has the relevance's size per sample, else the heatmap
+ * alone (relevance taken at a hidden layer). Returns the paths written. Used by `lrp explain --heatmap`.
+ */
+export async function writeSampleHeatmaps(dir: string, relevance: Tensor, input?: Tensor): Promise<string[]> {
+  const paired = input !== undefined && sizeOf(input.shape) === sizeOf(relevance.shape) && input.shape[0] === relevance.shape[0];
+  const strips = sampleStrips(relevance, { input: paired ? input : undefined });
+  const paths: string[] = [];
+  for (const [i, strip] of strips.entries()) {
+    const path = join(dir, `${i}_heatmap.png`);
+    await writeFileBytes(path, encodePng(strip));
+    paths.push(path);
+  }
+  return paths;
+}
+
+function reduction(v: string | undefined): ChannelReduction | undefined {
+  if (v === undefined || v === 'sum' || v === 'maxabs') return v;
+  throw new LrpError('E_USAGE', `--reduce must be sum or maxabs, got '${v}'`);
+}
+
+function normalization(v: string | undefined): 'sample' | 'batch' | undefined {
+  if (v === undefined || v === 'sample' || v === 'batch') return v;
+  throw new LrpError('E_USAGE', `--normalize must be sample or batch, got '${v}'`);
+}
+
+function stripOptions(args: ReturnType<typeof parseArgs>, input: Tensor | undefined): StripOptions {
+  const scale = numberOption(args, 'scale', true) ?? DEFAULT_STRIP_SCALE;
+  if (scale < 1 || scale > 64) throw new LrpError('E_USAGE', `--scale must be an integer from 1 to 64, got ${scale}`);
+  const percentile = numberOption(args, 'percentile');
+  if (percentile !== undefined && !(percentile > 0 && percentile <= 100)) {
+    throw new LrpError('E_USAGE', `--percentile must lie in (0, 100], got ${percentile}`);
+  }
+  const outline = flag(args, 'outline');
+  if (outline && !input) throw new LrpError('E_USAGE', '--outline needs --input');
+  return {
+    input,
+    outline,
+    scale,
+    percentile,
+    cmap: option(args, 'cmap') ?? 'jet',
+    normalize: normalization(option(args, 'normalize')),
+    reduce: reduction(option(args, 'reduce')),
+  };
+}
+
+/**
+ * `lrp render --relevance R.npy [--input X.npy] [--cmap NAME] [--scale K] [--normalize sample|batch]
+ * [--percentile P] [--reduce sum|maxabs] [--outline] --out FILE.png`: renders every sample's map
+ * into one PNG strip, input | heatmap pairs when the input is given (2-px black gaps, as render.py).
+ */
+export async function renderCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, specs);
+  const out = required(args, 'out');
+  if (!out.toLowerCase().endsWith('.png')) throw new LrpError('E_USAGE', `--out must name a .png file, got '${out}'`);
+  const relevancePath = required(args, 'relevance');
+  const relevance = await readTensor(relevancePath);
+  const inputPath = option(args, 'input');
+  const input = inputPath === undefined ? undefined : await readTensor(inputPath);
+  const strip = batchStrip(relevance, stripOptions(args, input));
+  await writeFileBytes(out, encodePng(strip));
+  io.err(`wrote ${relevance.shape[0]} heatmap${relevance.shape[0] === 1 ? '' : 's'} of ${showShape(relevance.shape)} (${strip.width} × ${strip.height} px) to ${out}\n`);
+  return 0;
+}
