@@ -3,11 +3,13 @@ import { type SamplingOptions, attribute } from './engine/attribution.js';
 import { walkBackward } from './engine/backward.js';
 import { type Trace, forwardTrace } from './engine/forward.js';
 import { type Target, initialRelevance } from './engine/initial.js';
+import { estimateRunBytes } from './engine/memory-plan.js';
 import type { Ops } from './engine/ops.js';
 import { PreparedModel } from './engine/prepared.js';
 import { LrpError } from './errors.js';
 import { dropSoftmax } from './model/build.js';
 import type { Model } from './model/layers.js';
+import { inferShapes } from './model/shapes.js';
 import { type RuleSpec, resolveRules } from './rules/plan.js';
 import { type Tensor, showShape, sizeOf } from './tensor.js';
 
@@ -153,6 +155,10 @@ export class Explainer {
   forward(input: Tensor): ForwardPass {
     checkInput(input);
     const ops: Ops<unknown> = this.pm.ops;
+    if (ops.reserve) {
+      const shapes = inferShapes(this.pm.model, input.shape.slice(1));
+      ops.reserve(estimateRunBytes(shapes, input.shape[0], ops.precision === 'float32' ? 4 : 8));
+    }
     retainScope(ops);
     try {
       const trace = forwardTrace(this.pm, ops.tensor(input.data, input.shape));
@@ -186,5 +192,7 @@ export class Explainer {
 export async function createExplainer(model: Model, options: ExplainerOptions = {}): Promise<Explainer> {
   const ops = typeof options.backend === 'object' ? options.backend : await createBackend(options.backend ?? 'auto');
   const m = options.keepSoftmax ? model : dropSoftmax(model);
-  return new Explainer(m, new PreparedModel(ops, m));
+  const pm = new PreparedModel(ops, m);
+  pm.uploadAll();
+  return new Explainer(m, pm);
 }

@@ -86,6 +86,20 @@ describe('wasm backend selection and builds', () => {
     }
   });
 
+  it('uploads the model at creation and grows memory at most once in a run sized by the plan', async () => {
+    const ops = (await createBackend('wasm')) as WasmOps;
+    const { model, inShape } = randomCnn(71, { pool: 'maxpool' });
+    const ex = await createExplainer(model, { backend: ops });
+    const uploaded = ops.memoryStats();
+    expect(uploaded.paramUsed).toBeGreaterThan(0);
+    const x = randomInput(72, 64, inShape);
+    ex.explain(x, { rule: 'epsilon=0.1' });
+    const first = ops.memoryStats();
+    expect(first.grows - uploaded.grows).toBeLessThanOrEqual(1);
+    for (let i = 0; i < 5; i++) ex.explain(x, { rule: 'epsilon=0.1' });
+    expect(ops.memoryStats().grows).toBe(first.grows);
+  });
+
   it('10,000 explain calls leave wasm memory where it was', async () => {
     const ops = (await createBackend('wasm')) as WasmOps;
     const model = randomMlp(51, [16, 12, 4]);

@@ -54,6 +54,11 @@ export interface Ops<T> {
   beginScope(): void;
   /** Closes the run scope and frees its tensors; handles created inside become invalid. */
   endScope(): void;
+  /**
+   * Optional: pre-sizes run storage to `bytes` (the plan's estimate, `estimateRunBytes` in `engine/memory-plan.ts`), so a
+   * run grows memory at most once, before it starts.
+   */
+  reserve?(bytes: number): void;
   /** Downloads a tensor's data (a copy the caller owns) in the backend's precision. */
   read(t: T): Float32Array | Float64Array;
   /** Shape of a tensor. */

@@ -63,6 +63,16 @@ export class PreparedModel<T> {
     );
   }
 
+  /** Uploads every layer's weights and biases now (model upload at creation, not in the first run). */
+  uploadAll(): void {
+    this.model.layers.forEach((layer, i) => {
+      if (layer.kind === 'linear' || layer.kind === 'conv2d') {
+        this.weight(i, 'id');
+        this.bias(i, 'id');
+      }
+    });
+  }
+
   /** Releases every uploaded parameter. */
   dispose(): void {
     for (const v of this.cache.values()) this.ops.dispose(v);
