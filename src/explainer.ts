@@ -10,7 +10,7 @@ import { LrpError } from './errors.js';
 import { dropSoftmax } from './model/build.js';
 import type { Model } from './model/layers.js';
 import { inferShapes } from './model/shapes.js';
-import { type RuleSpec, resolveRules } from './rules/plan.js';
+import { type RulePlan, type RuleSpec, resolveRules } from './rules/plan.js';
 import { type Tensor, showShape, sizeOf } from './tensor.js';
 
 /** Options of {@link createExplainer}. */
@@ -99,7 +99,7 @@ export class ForwardPass {
   /** Explains this pass; see {@link ExplainOptions}. */
   explain(options: ExplainOptions = {}): Explanation {
     if (this.released) throw new LrpError('E_USAGE', 'this forward pass was disposed');
-    const { pm, trace } = this;
+    const { pm } = this;
     const ops = pm.ops;
     const plan = resolveRules(pm.model, options);
     const L = pm.model.layers.length;
@@ -108,6 +108,19 @@ export class ForwardPass {
       throw new LrpError('E_RANGE', `layer index ${stopAt} is out of range 0..${L}`, 'relevanceAt');
     }
     const { R0, target } = initialRelevance(this.output.data, this.output.shape, options.target, options.initial);
+    // Every tensor of this explanation is released at its end: many explanations of one pass
+    // run in constant memory.
+    const mark = ops.mark?.();
+    try {
+      return this.explainFrom(plan, stopAt, R0, target, options);
+    } finally {
+      if (mark !== undefined) ops.release?.(mark);
+    }
+  }
+
+  private explainFrom(plan: RulePlan, stopAt: number, R0: Float64Array, target: Int32Array | null, options: ExplainOptions): Explanation {
+    const { pm, trace } = this;
+    const ops = pm.ops;
     const r0 = ops.tensor(R0, this.output.shape);
     const gradientAt = (x: Float64Array): Float64Array => {
       const t = forwardTrace(pm, ops.tensor(x, this.input.shape));

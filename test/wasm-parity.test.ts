@@ -100,6 +100,18 @@ describe('wasm backend selection and builds', () => {
     expect(ops.memoryStats().grows).toBe(first.grows);
   });
 
+  it('many explanations of one forward pass run in constant memory', async () => {
+    const ops = (await createBackend('wasm')) as WasmOps;
+    const ex = await createExplainer(randomMlp(81, [32, 16, 4]), { backend: ops });
+    const pass = ex.forward(randomInput(82, 8, [32]));
+    pass.explain({ rule: 'alphabeta=2' });
+    const arena = ops.memoryStats().arenaUsed;
+    for (let i = 0; i < 1000; i++) pass.explain({ rule: 'alphabeta=2', target: i % 4 });
+    expect(ops.memoryStats().arenaUsed).toBe(arena);
+    pass.dispose();
+    expect(ops.memoryStats().arenaUsed).toBe(0);
+  });
+
   it('10,000 explain calls leave wasm memory where it was', async () => {
     const ops = (await createBackend('wasm')) as WasmOps;
     const model = randomMlp(51, [16, 12, 4]);

@@ -59,6 +59,10 @@ export interface Ops<T> {
    * run grows memory at most once, before it starts.
    */
   reserve?(bytes: number): void;
+  /** Optional: a mark of the run storage, so {@link Ops.release} can free what was created after it. */
+  mark?(): number;
+  /** Optional: frees every run tensor created since `mark` (one explanation's temporaries). */
+  release?(mark: number): void;
   /** Downloads a tensor's data (a copy the caller owns) in the backend's precision. */
   read(t: T): Float32Array | Float64Array;
   /** Shape of a tensor. */

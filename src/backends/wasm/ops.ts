@@ -80,6 +80,14 @@ export class WasmOps implements Ops<WasmTensor> {
     return this.mem.stats();
   }
 
+  mark(): number {
+    return this.mem.mark();
+  }
+
+  release(mark: number): void {
+    this.mem.release(mark);
+  }
+
   private out(shape: readonly number[]): WasmTensor {
     const size = sizeOf(shape);
     return new WasmTensor(this.mem.alloc(size * 4), [...shape], size);
