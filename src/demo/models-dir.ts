@@ -18,8 +18,8 @@ export const DEMO_FILES = Object.freeze({
 });
 
 /**
- * The first `models/` folder holding the demo CNN, looking in `../models/` relative to `from`,
- * then in each parent folder above it (at most four levels).
+ * The first `models/` folder holding the demo CNN: `../models/` relative to `from` (the bundle
+ * `dist/cli.js`), else `../../models/` (a chunk in `dist/chunks/`, or the source `src/demo/`).
  * @throws LrpError `E_IO` naming the places looked at when none holds it.
  */
 export async function findModelsDir(from: string | URL = import.meta.url): Promise<string> {
@@ -28,9 +28,9 @@ export async function findModelsDir(from: string | URL = import.meta.url): Promi
   const { dirname, join } = await import('node:path');
   const looked: string[] = [];
   let dir = dirname(typeof from === 'string' && !from.startsWith('file:') ? from : fileURLToPath(from));
-  for (let level = 0; level < 4; level++) {
+  for (let level = 0; level < 2; level++) {
     const candidate = join(dirname(dir), 'models');
-    looked.push(candidate);
+    if (!looked.includes(candidate)) looked.push(candidate);
     if (existsSync(join(candidate, DEMO_FILES.cnn))) return candidate;
     dir = dirname(dir);
   }

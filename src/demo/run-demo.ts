@@ -93,7 +93,8 @@ export async function runDemo(data: DemoData, options: RunDemoOptions = {}): Pro
       byModel.set(name, predictions(pass.output, data.labels));
       for (const method of options.methods ?? demoMethods) {
         const { relevance } = pass.explain(method.options);
-        const image = batchStrip(relevance, { input, scale: options.scale });
+        // Shown with the digits' own shape (a dense model's flat relevance as the image it came from).
+        const image = batchStrip({ data: relevance.data, shape: data.digits.shape }, { input: data.digits, scale: options.scale });
         images.push({ file: `${name}-${method.name}.png`, model: name, method, image });
       }
     } finally {
