@@ -28,7 +28,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   const args = parseArgs(argv, specs);
   const count = numberOption(args, 'count', true) ?? 8;
   if (count < 1) throw new LrpError('E_USAGE', `--count must be >= 1, got ${count}`);
-  const { join } = await import('node:path');
+  const { join, resolve } = await import('node:path');
   const data = await loadDemoData(option(args, 'models') ?? (await findModelsDir()), count);
   const result = await runDemo(data, { backend: (option(args, 'backend') ?? 'auto') as BackendName });
   const outDir = option(args, 'out') ?? DEFAULT_DEMO_DIR;
@@ -38,6 +38,6 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
     await writeFileBytes(path, encodePng(img.image));
     files.push(path);
   }
-  io.out(formatReport(data, result, files, outDir));
+  io.out(formatReport(data, result, files, resolve(outDir)));
   return 0;
 }
