@@ -36,8 +36,8 @@ export function sampleTiles(relevance: Tensor, options: StripOptions = {}): Rgba
   const scale = options.scale ?? DEFAULT_STRIP_SCALE;
   const input = options.input ? viewLike(options.input, relevance) : undefined;
   if (options.outline && !input) throw new LrpError('E_USAGE', 'an outline needs the input', 'render');
-  const { input: _input, outline: _outline, gap: _gap, ...heat } = options;
-  const maps = heatmaps(relevance, { ...heat, layout, scale, outline: options.outline ? input : undefined });
+  const { cmap, normalize, percentile, reduce, sigma } = options;
+  const maps = heatmaps(relevance, { cmap, normalize, percentile, reduce, sigma, layout, scale, outline: options.outline ? input : undefined });
   if (!input) return maps.map((m) => [m]);
   const pictures = inputImages(input, layout, scale);
   return maps.map((m, i) => [pictures[i]!, m]);
