@@ -41,7 +41,9 @@ function syntheticModels(): { dir: string; inShape: number[] } {
   writeFileSync(join(dir, DEMO_FILES.cnn), writeTextModel(model));
   writeFileSync(join(dir, DEMO_FILES.mlp), writeTextModel(randomMlp(12, [inShape.reduce((a, b) => a * b), 8, 3])));
   writeFileSync(join(dir, DEMO_FILES.digits), writeNpy({ dtype: 'float64', data: Float64Array.from(randomInput(13, 5, inShape).data), shape: [5, ...inShape] }));
-  writeFileSync(join(dir, DEMO_FILES.labels), writeNpy({ dtype: 'uint8', data: Uint8Array.from([0, 1, 2, 0, 1]), shape: [5] }));
+  // One-hot rows (class indices [N] or [N, 1] work too).
+  const oneHot = Float64Array.from([0, 1, 2, 0, 1].flatMap((c) => [0, 1, 2].map((k) => Number(k === c))));
+  writeFileSync(join(dir, DEMO_FILES.labels), writeNpy({ dtype: 'float64', data: oneHot, shape: [5, 3] }));
   return { dir, inShape };
 }
 

@@ -46,7 +46,18 @@ export async function loadDemoData(dir: string, count = Infinity): Promise<DemoD
   const digits = { data: all.data.slice(0, n * per), shape: [n, ...all.shape.slice(1)] };
   const labelsFile = join(dir, DEMO_FILES.labels);
   if (!(await exists(labelsFile))) return { models, digits };
-  const labels = (await readArray(labelsFile)).data;
+  const labels = classIndices(await readArray(labelsFile));
   if (labels.length < n) throw new LrpError('E_SHAPE', `${labels.length} labels for ${n} digits`, labelsFile);
-  return { models, digits, labels: Int32Array.from(labels.subarray(0, n)) };
+  return { models, digits, labels: labels.subarray(0, n) };
+}
+
+/** Class indices from labels stored as `[N]`, `[N, 1]` or one-hot rows `[N, C]` (argmax per row). */
+function classIndices(t: Tensor): Int32Array {
+  const n = t.shape[0] ?? 0;
+  const per = n > 0 ? t.data.length / n : 1;
+  if (per === 1) return Int32Array.from(t.data);
+  return Int32Array.from({ length: n }, (_, i) => {
+    const row = Array.from(t.data.subarray(i * per, (i + 1) * per));
+    return row.indexOf(Math.max(...row));
+  });
 }
