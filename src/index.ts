@@ -37,3 +37,8 @@ export { readNpy, writeNpy } from './io/npy.js';
 export { readMat, readMatVariable, writeMat } from './io/mat.js';
 export { readMatrixText, writeMatrixText } from './io/matrix-text.js';
 export { readDataFile, writeDataFile } from './io/data-file.js';
+export {
+  train, type TrainData, type TrainResult, type TrainOptions, type TrainProgress, type TrainEvaluation, type LrateDecay, type SelectBy,
+  evaluate, type Evaluation, softmaxCrossEntropy, type LossResult, parseArch, buildModel, type ArchLayer,
+  type InitScheme, reinitModel, Rng,
+} from './train/index.js';

@@ -4,6 +4,7 @@ import { explainCommand } from './explain-command.js';
 import { forwardCommand } from './forward-command.js';
 import { demoCommand } from './demo-command.js';
 import { infoCommand } from './info-command.js';
+import { trainCommand } from './train-command.js';
 import { renderCommand } from './render-command.js';
 
 const usage = `lrp — Layer-wise Relevance Propagation
@@ -16,6 +17,10 @@ Usage:
               [--heatmap DIR]
   lrp forward --model M --input X [--drop-softmax] [--out Y.npy]
   lrp info    --model M [--input-shape H,W,C]
+  lrp train   (--model INIT.txt | --arch SPEC) --input X --labels Y [--val-input XV --val-labels YV]
+              [--batch-size 25] [--iters 10000] [--lrate 0.005] [--decay none|sublinear|linear]
+              [--momentum 0] [--status 250] [--convergence -1] [--select loss|accuracy] [--seed 0]
+              [--init he|glorot] [--input-shape H,W,C] [--backend js|wasm|auto] --out MODEL.txt
   lrp render  --relevance R.npy [--input X.npy] [--cmap NAME] [--scale K] [--normalize sample|batch]
               [--percentile P] [--reduce sum|maxabs] [--outline] --out FILE.png
   lrp demo    [--out DIR] [--count N] [--backend js|wasm|auto] [--models DIR]
@@ -26,6 +31,8 @@ Methods: lrp, gradient, gradient-x-input, sensitivity, deconvnet, guided-backpro
 Composites: EpsilonPlus, EpsilonPlusFlat, EpsilonGammaBox (--low, --high), EpsilonAlpha2Beta1,
             EpsilonAlpha2Beta1Flat
 Formula codes: 0 2 11 26 54 56 58 60 99 100 102 104 166
+Architecture SPECs: comma-separated layers, e.g.
+  conv5x5x16,relu,maxpool2,conv5x5x32,relu,maxpool2,flatten,linear128,relu,linear10,softmax
 `;
 
 const commands: Record<string, (argv: readonly string[], io: CliIo) => Promise<number>> = {
@@ -34,6 +41,7 @@ const commands: Record<string, (argv: readonly string[], io: CliIo) => Promise<n
   info: infoCommand,
   render: renderCommand,
   demo: demoCommand,
+  train: trainCommand,
 };
 
 /**

@@ -1,0 +1,102 @@
+import type { BackendName } from '../backends/index.js';
+import { LrpError } from '../errors.js';
+import { writeFileBytes } from '../io/file-system.js';
+import { loadModel } from '../io/load-model.js';
+import { writeTextModel } from '../io/text-model.js';
+import type { Model } from '../model/layers.js';
+import { type Tensor, showShape, sizeOf } from '../tensor.js';
+import { buildModel, parseArch } from '../train/arch.js';
+import type { InitScheme } from '../train/init.js';
+import { type LrateDecay, type SelectBy, type TrainOptions, type TrainProgress, resolveTrainOptions } from '../train/options.js';
+import { train } from '../train/train.js';
+import { type OptionSpec, numberOption, option, parseArgs, required } from './args.js';
+import type { CliIo } from './context.js';
+import { readTensor } from './tensor-files.js';
+
+const specs: readonly OptionSpec[] = [
+  'model', 'arch', 'input', 'labels', 'val-input', 'val-labels', 'input-shape', 'batch-size', 'iters', 'lrate', 'decay',
+  'lfactor', 'momentum', 'status', 'convergence', 'select', 'seed', 'init', 'backend', 'out',
+].map((name) => ({ name, value: true }));
+
+/** Reshapes every sample of `t` to `shape` (`--input-shape`), keeping the batch. */
+function perSample(t: Tensor, shape: number[] | null, what: string): Tensor {
+  if (!shape) return t;
+  const n = t.shape[0] ?? 0;
+  if (sizeOf(shape) * n !== t.data.length) {
+    throw new LrpError('E_SHAPE', `--input-shape ${showShape(shape)} does not fit ${what} ${showShape(t.shape)}`);
+  }
+  return { data: t.data, shape: [n, ...shape] };
+}
+
+function parseShape(v: string | undefined): number[] | null {
+  if (v === undefined) return null;
+  const dims = v.split(/[,x ]+/).map(Number);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 1)) throw new LrpError('E_USAGE', `--input-shape needs positive integers like 28,28,1, got '${v}'`);
+  return dims;
+}
+
+function oneOf<V extends string>(name: string, v: string | undefined, allowed: readonly V[]): V | undefined {
+  if (v === undefined) return undefined;
+  if (!allowed.includes(v as V)) throw new LrpError('E_USAGE', `--${name} must be one of ${allowed.join(', ')}, got '${v}'`);
+  return v as V;
+}
+
+function reporter(io: CliIo): (p: TrainProgress) => void {
+  return (p) => {
+    if (p.kind === 'eval') {
+      io.err(`${io.errIsTty ? '\r' : ''}iteration ${p.iter}: ${p.on} accuracy ${(p.accuracy * 100).toFixed(2)} %, loss ${p.loss.toPrecision(4)}` +
+        `${p.improved ? ' (best so far)' : ''}, lrate ${p.lrate.toPrecision(3)}, ${(p.elapsedMs / 1000).toFixed(1)} s\n`);
+    } else if (p.kind === 'batch') {
+      if (io.errIsTty) io.err(`\rbatch ${p.iter}: loss ${p.loss.toPrecision(4)}, lrate ${p.lrate.toPrecision(3)}`);
+    } else {
+      io.err(`no improvement for ${p.checks} evaluations: converged at iteration ${p.iter}\n`);
+    }
+  };
+}
+
+/**
+ * `lrp train (--model INIT.txt | --arch SPEC) --input X --labels Y [--val-input XV --val-labels YV]
+ * [--batch-size --iters --lrate --decay --momentum --status --convergence --select --seed --init
+ * --input-shape --backend] --out MODEL.txt`: trains by minibatch SGD (softmax cross-entropy; see
+ * the library's `train`), reports evaluations on stderr and writes the best model in the toolbox
+ * text format. Labels are class indices `[N]` or one-hot rows `[N, C]`.
+ */
+export async function trainCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, specs);
+  const out = required(args, 'out');
+  const arch = option(args, 'arch');
+  const init = option(args, 'model');
+  if ((arch === undefined) === (init === undefined)) throw new LrpError('E_USAGE', 'give exactly one of --model INIT.txt and --arch SPEC');
+  const shape = parseShape(option(args, 'input-shape'));
+  const seed = numberOption(args, 'seed', true) ?? 0;
+  const scheme = oneOf<InitScheme>('init', option(args, 'init'), ['he', 'glorot']);
+  // every option is checked before any file is read
+  const options: TrainOptions = {
+    batchSize: numberOption(args, 'batch-size', true),
+    iters: numberOption(args, 'iters', true),
+    lrate: numberOption(args, 'lrate'),
+    decay: oneOf<LrateDecay>('decay', option(args, 'decay'), ['none', 'sublinear', 'linear']),
+    lfactorInitial: numberOption(args, 'lfactor'),
+    momentum: numberOption(args, 'momentum'),
+    status: numberOption(args, 'status', true),
+    convergence: numberOption(args, 'convergence', true),
+    select: oneOf<SelectBy>('select', option(args, 'select'), ['loss', 'accuracy']),
+    seed,
+    backend: (option(args, 'backend') ?? 'auto') as BackendName,
+  };
+  resolveTrainOptions(options, Number.MAX_SAFE_INTEGER);
+  const archLayers = arch !== undefined ? parseArch(arch) : null;
+  const x = perSample(await readTensor(required(args, 'input')), shape, 'the inputs');
+  const y = await readTensor(required(args, 'labels'));
+  const vi = option(args, 'val-input');
+  const vl = option(args, 'val-labels');
+  if ((vi === undefined) !== (vl === undefined)) throw new LrpError('E_USAGE', 'give --val-input and --val-labels together');
+  const val = vi !== undefined && vl !== undefined ? { xVal: perSample(await readTensor(vi), shape, 'the validation inputs'), yVal: await readTensor(vl) } : {};
+  const model: Model = archLayers ? buildModel(archLayers, x.shape.slice(1), seed, scheme) : await loadModel(init!);
+  const result = await train(model, { x, y, ...val }, { ...options, onProgress: reporter(io) });
+  await writeFileBytes(out, writeTextModel(result.model));
+  const b = result.best;
+  io.err(`best: ${b.on} accuracy ${(b.accuracy * 100).toFixed(2)} %, loss ${b.loss.toPrecision(4)} at iteration ${b.iter} of ${result.iterations}` +
+    ` (${(result.elapsedMs / 1000).toFixed(1)} s); wrote ${out}\n`);
+  return 0;
+}
