@@ -103,11 +103,13 @@ describe('findModelsDir', () => {
 describe.skipIf(!shipped)('lrp demo (shipped models)', () => {
   it('finds models/ by itself, prints the predictions and writes valid PNG strips', async () => {
     const digits = readNpy(readFileSync(join(shippedDir, DEMO_FILES.digits)));
-    const n = Math.min(8, digits.shape[0]!);
+    const n = Math.min(10, digits.shape[0]!); // the demo's default --count
     const [h, w] = digits.shape.length === 2 ? [Math.sqrt(digits.shape[1]!), Math.sqrt(digits.shape[1]!)] : digits.shape.slice(1, 3);
     const out = join(tmp, 'shipped-out');
     const r = await lrp('demo', '--out', out);
     expect(r.code).toBe(0);
+    expect(r.out).toContain(`explaining ${n} held-out digits`);
+    expect(r.out).toMatch(new RegExp(`cnn \\(.*mnist-cnn\\.txt\\): \\d+/${n} correct`));
     const predictions = rows(r.out);
     expect(predictions.length).toBeGreaterThanOrEqual(n);
     const cnn = predictions.slice(0, n);

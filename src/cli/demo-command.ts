@@ -26,7 +26,7 @@ export const DEFAULT_DEMO_DIR = 'lrp-demo';
  */
 export async function demoCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, specs);
-  const count = numberOption(args, 'count', true) ?? 8;
+  const count = numberOption(args, 'count', true) ?? 10;
   if (count < 1) throw new LrpError('E_USAGE', `--count must be >= 1, got ${count}`);
   const { join, resolve } = await import('node:path');
   const data = await loadDemoData(option(args, 'models') ?? (await findModelsDir()), count);

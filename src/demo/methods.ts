@@ -18,6 +18,6 @@ export interface DemoMethod {
 export const demoMethods: readonly DemoMethod[] = Object.freeze([
   { name: 'epsilon', title: 'LRP-epsilon (epsilon = 0.01) on every layer', options: { rule: 'epsilon=0.01' } },
   { name: 'alphabeta', title: 'LRP-alpha-beta (alpha = 2, beta = 1) on every layer', options: { rule: 'alphabeta=2' } },
-  { name: 'epsilon-plus-flat', title: 'composite EpsilonPlusFlat (flat first layer, z+ convolutions, epsilon dense)', options: { composite: 'EpsilonPlusFlat' } },
+  { name: 'epsilon-plus-flat', title: 'composite EpsilonPlusFlat (flat first weighted layer, z+ on convolutions, epsilon on dense layers)', options: { composite: 'EpsilonPlusFlat' } },
   { name: 'gradient', title: 'gradient (for comparison; not LRP)', options: { method: 'gradient' } },
 ]);
