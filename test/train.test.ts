@@ -268,6 +268,13 @@ describe('lrp train (CLI)', () => {
     expect(code).toBe(0);
     const m = readTextModel(readFileSync(`${dir}/m.txt`, 'utf8'));
     expect(m.layers.map((l) => l.kind)).toEqual(['flatten', 'linear', 'relu', 'linear', 'softmax']);
+
+    // continue training from the written model, with a validation set, on js
+    const again = io();
+    expect(await main(['train', '--model', `${dir}/m.txt`, '--input', `${dir}/x.npy`, '--labels', `${dir}/y.npy`, '--val-input', `${dir}/x.npy`,
+      '--val-labels', `${dir}/y.npy`, '--iters', '10', '--status', '10', '--backend', 'js', '--out', `${dir}/m2.txt`], again.io)).toBe(0);
+    expect(again.o.err).toMatch(/iteration 10: validation accuracy .*\nbest: validation accuracy/);
+    expect(existsSync(`${dir}/m2.txt`)).toBe(true);
   });
 
   it('refuses bad usage with E_USAGE', async () => {

@@ -19,7 +19,7 @@ export function toTargets(data: LabelledData, classes: number, what: string): Fl
   if (y.shape[0] !== n) throw new LrpError('E_SHAPE', `${what} has ${n} inputs but labels of shape ${showShape(y.shape)}`);
   const per = sizeOf(y.shape) / n;
   const out = new Float64Array(n * classes);
-  if (per === 1 && !(classes === 1)) {
+  if (per === 1 && classes !== 1) {
     for (let i = 0; i < n; i++) {
       const v = y.data[i]!;
       if (!Number.isInteger(v) || v < 0 || v >= classes) {
