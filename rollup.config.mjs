@@ -6,15 +6,15 @@ const ts = () => typescript({ tsconfig: './tsconfig.build.json', module: 'NodeNe
 
 export default [
   {
-    input: { index: 'src/index.ts', cli: 'src/cli/bin.ts' },
+    input: { index: 'src/index.ts', png: 'src/render/png.ts', cli: 'src/cli/bin.ts' },
     external,
     plugins: [ts()],
     output: { dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
   },
-  {
-    input: 'src/index.ts',
+  ...['index', 'png'].map((name) => ({
+    input: name === 'index' ? 'src/index.ts' : 'src/render/png.ts',
     external,
     plugins: [ts()],
-    output: { file: 'dist/index.cjs', format: 'cjs', sourcemap: true, inlineDynamicImports: true, exports: 'named' },
-  },
+    output: { file: `dist/${name}.cjs`, format: 'cjs', sourcemap: true, inlineDynamicImports: true, exports: 'named' },
+  })),
 ];

@@ -42,3 +42,9 @@ export {
   evaluate, type Evaluation, softmaxCrossEntropy, type LossResult, parseArch, buildModel, type ArchLayer,
   type InitScheme, reinitModel, Rng,
 } from './train/index.js';
+/** Heatmap rendering (render.py's colormaps and pipeline, Zennit's colormaps); PNG encoding is in `lrpjs/png`. */
+export * as render from './render/index.js';
+export {
+  heatmap, heatmaps, hmToRgb, digitToRgb, stripImages, colormaps, colormapNames, getColormap,
+  type HeatmapOptions, type RgbaImage, type RgbFloatImage, type Colormap,
+} from './render/index.js';
