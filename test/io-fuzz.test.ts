@@ -8,18 +8,8 @@ import { readMatrixText, writeMatrixText } from '../src/io/matrix-text.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { sizeOf, type NdArray } from '../src/tensor.js';
 import { fixture, fixturesDir } from './fixtures.js';
+import { uniform } from './support/random-model.js';
 
-/** mulberry32: a tiny seeded PRNG giving floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (rand: Rand, n: number): number => Math.floor(rand() * n);
@@ -85,7 +75,7 @@ function expectSafe<T>(cases: Iterable<Uint8Array>, read: (b: Uint8Array) => T, 
 }
 
 function* mutations(seeds: readonly Uint8Array[], count: number, seed: number, hot: (b: Uint8Array) => number): Generator<Uint8Array> {
-  const rand = mulberry32(seed);
+  const rand = uniform(seed);
   for (let i = 0; i < count; i++) {
     let b = seeds[i % seeds.length]!;
     for (let k = 1 + int(rand, 3); k > 0; k--) b = mutate(b, rand, hot(b));
@@ -121,7 +111,7 @@ describe('fuzzed .npy files', () => {
     const r = expectSafe(mutations(seeds, 4000, 1, headerEnd), (b) => readNpy(b, 'fuzz.npy'), expectValidArray, /^fuzz\.npy, byte \d+: /);
     expect(r.refused).toBeGreaterThan(1000);
     expect(r.ok).toBeGreaterThan(50);
-    const rand = mulberry32(2);
+    const rand = uniform(2);
     const shapes = function* (): Generator<Uint8Array> {
       for (let i = 0; i < 1000; i++) {
         const dims = Array.from({ length: int(rand, 5) }, () => [0, 1, 7, 1e12, 2 ** 31, 2 ** 53, 1e30, int(rand, 1e6)][int(rand, 8)]!);
@@ -144,7 +134,7 @@ describe('fuzzed .mat files', () => {
   const packed = writeMat(vars, { compress: true });
   /** Mutations inside the compressed payload: inflate, corrupt the element, deflate again. */
   function* insideCompressed(count: number, seed: number): Generator<Uint8Array> {
-    const rand = mulberry32(seed);
+    const rand = uniform(seed);
     const elements: Uint8Array[] = [];
     for (let pos = 128; pos < packed.length; ) {
       const n = new DataView(packed.buffer).getUint32(pos + 4, true);
@@ -191,7 +181,7 @@ describe('fuzzed .txt files', () => {
   const alphabet = '0123456789.eE+-  \n\t#xnaif,';
 
   it('reads or refuses 3000 mutated files, naming the line', () => {
-    const rand = mulberry32(6);
+    const rand = uniform(6);
     const textMutations = function* (): Generator<Uint8Array> {
       for (const b of mutations(seeds, 1500, 7, (x) => x.length)) yield b;
       for (let i = 0; i < 1500; i++) {

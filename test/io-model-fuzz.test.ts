@@ -6,18 +6,8 @@ import { readNnModel } from '../src/io/nn-model.js';
 import { readTextModel, writeTextModel } from '../src/io/text-model.js';
 import type { Model } from '../src/model/layers.js';
 import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { uniform } from './support/random-model.js';
 
-/** Seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, n: number): number => Math.floor(r() * n);
@@ -173,7 +163,7 @@ noteMissingFixtures('io-model-fuzz');
 
 describe('fuzzed model files give a Model or an LrpError, never anything else', () => {
   it('text models: bit flips, truncations, token and line edits', () => {
-    const r = mulberry32(20240501);
+    const r = uniform(20240501);
     const sources = [...TEXTS];
     if (fixturesDir) sources.push(readFileSync(fixture('toolbox/models/xor_net_small.txt'), 'utf8'));
     for (const s of sources) expect(readTextModel(s).layers.length).toBeGreaterThan(0);
@@ -194,7 +184,7 @@ describe('fuzzed model files give a Model or an LrpError, never anything else', 
   }, 20000);
 
   it('pickled models: bit flips, byte edits, truncations, insertions and deletions', () => {
-    const r = mulberry32(7);
+    const r = uniform(7);
     const tiny = tinyNn();
     expect(readNnModel(tiny).layers.map((l) => l.kind)).toEqual(['conv2d', 'relu', 'maxpool', 'sumpool', 'flatten', 'linear', 'tanh', 'softmax']);
     const tinyPositions = structuralPositions(tiny);
@@ -209,7 +199,7 @@ describe('fuzzed model files give a Model or an LrpError, never anything else', 
   }, 20000);
 
   it.skipIf(!fixturesDir)('LeNet-5.nn: mutations aimed at its structure', () => {
-    const r = mulberry32(99);
+    const r = uniform(99);
     const lenet = new Uint8Array(readFileSync(fixture('toolbox/models/LeNet-5.nn')));
     const positions = structuralPositions(lenet);
     expect(positions.length).toBeLessThan(4000);
@@ -225,7 +215,7 @@ describe('fuzzed model files give a Model or an LrpError, never anything else', 
   }, 20000);
 
   it('random bytes through parseModel', () => {
-    const r = mulberry32(3);
+    const r = uniform(3);
     const cases = function* (): Generator<[string, () => Model]> {
       for (let n = 0; n < 2000; n++) {
         const bytes = Uint8Array.from({ length: int(r, 64) }, () => (r() < 0.5 ? pick(r, INTERESTING) : int(r, 256)));

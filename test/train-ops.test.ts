@@ -5,20 +5,11 @@ import type { Ops } from '../src/engine/ops.js';
 import type { Padding } from '../src/model/layers.js';
 import { type WindowGeometry, windowGeometry } from '../src/model/shapes.js';
 import { LrpError } from '../src/errors.js';
+import { uniform } from './support/random-model.js';
 
 // Weight-gradient kernels (denseGradW, convGradW) on every backend against naive loops.
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = prng(77);
+const rnd = uniform(77);
 /** Uniform values in [-1, 1], rounded to float32 so float64 references see the wasm inputs. */
 function rand(n: number): Float64Array {
   const a = new Float64Array(n);

@@ -15,7 +15,7 @@ import { batchGradients } from '../src/train/backprop.js';
 import { evaluate } from '../src/train/evaluate.js';
 import { softmaxCrossEntropy } from '../src/train/loss.js';
 import { TrainableParams } from '../src/train/params.js';
-import { Rng } from '../src/train/rng.js';
+import { Rng } from '../src/rng.js';
 import { train } from '../src/train/train.js';
 import type { TrainProgress } from '../src/train/options.js';
 import { main } from '../src/cli/main.js';

@@ -7,20 +7,11 @@ import type { Padding } from '../src/model/layers.js';
 import { initWasm, initWasmSync, compileWasm, simdSupported } from '../src/backends/wasm/module.js';
 import { WasmMemory } from '../src/backends/wasm/memory.js';
 import { WasmOps, type WasmTensor } from '../src/backends/wasm/ops.js';
+import { uniform } from './support/random-model.js';
 
 // ---- helpers ----------------------------------------------------------------------------------
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = prng(20240607);
+const rnd = uniform(20240607);
 const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
 function randn(n: number, scale = 1): Float64Array {
   const a = new Float64Array(n);
@@ -329,28 +320,29 @@ describe('wasm memory', () => {
     expect(o.memoryStats().arenaUsed).toBe(0);
   });
 
-  it('params dispose frees space: many allocate / free cycles without growth', () => {
+  it('params dispose frees space: a repeated allocate / free workload reuses the region without growth', () => {
     const o = WasmOps.createSync();
-    const live: WasmTensor[] = [];
-    let cap = 0;
-    let size = 0;
-    for (let i = 0; i < 5000; i++) {
-      if (live.length > 20 || (live.length > 0 && rnd() < 0.5)) {
-        o.dispose(live.splice(int(0, live.length - 1), 1)[0]!);
-      } else {
-        const n = int(1, 5000);
-        const t = o.param(new Float64Array(n).fill(i), [n]);
-        live.push(t);
+    /** 5000 seeded steps of random allocations and frees, then everything freed. */
+    const workload = () => {
+      const r = uniform(99);
+      const live: WasmTensor[] = [];
+      for (let i = 0; i < 5000; i++) {
+        if (live.length > 20 || (live.length > 0 && r() < 0.5)) {
+          o.dispose(live.splice(Math.floor(r() * live.length), 1)[0]!);
+        } else {
+          const n = 1 + Math.floor(r() * 5000);
+          live.push(o.param(new Float64Array(n).fill(i), [n]));
+        }
       }
-      if (i === 2000) {
-        cap = o.memoryStats().paramCapacity;
-        size = o.memoryStats().memoryBytes;
-      }
-    }
-    expect(o.memoryStats().paramCapacity).toBe(cap);
-    expect(o.memoryStats().memoryBytes).toBe(size);
-    for (const t of live) o.dispose(t);
-    expect(o.memoryStats().paramUsed).toBe(0);
+      for (const t of live) o.dispose(t);
+      expect(o.memoryStats().paramUsed).toBe(0);
+    };
+    workload();
+    const first = o.memoryStats();
+    for (let k = 0; k < 3; k++) workload();
+    expect(o.memoryStats().paramCapacity).toBe(first.paramCapacity);
+    expect(o.memoryStats().memoryBytes).toBe(first.memoryBytes);
+    expect(o.memoryStats().grows).toBe(first.grows);
   });
 
   it('live params keep their data while others are freed and the arena moves', () => {

@@ -1,4 +1,5 @@
 import { LrpError } from '../errors.js';
+import { Rng } from '../rng.js';
 import type { Method } from '../rules/method.js';
 import type { RulePlan } from '../rules/plan.js';
 import { type WalkMode, walkBackward } from './backward.js';
@@ -17,18 +18,6 @@ export interface SamplingOptions {
   readonly noise?: number;
   /** SmoothGrad: seed of the noise generator (default 0). */
   readonly seed?: number;
-}
-
-/** Seeded uniform generator (mulberry32), for reproducible SmoothGrad noise. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function positiveInt(v: number, what: string): number {
@@ -95,8 +84,7 @@ export function attribute<T>(
       const samples = positiveInt(sampling.samples ?? 16, 'samples');
       const noise = sampling.noise ?? 0.1;
       if (!(noise >= 0 && Number.isFinite(noise))) throw new LrpError('E_USAGE', `noise must be a finite number >= 0, got ${noise}`);
-      const rand = mulberry32(sampling.seed ?? 0);
-      const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+      const rng = new Rng(sampling.seed ?? 0);
       const per = x.length / trace.batch;
       const sigma = new Float64Array(trace.batch).map((_, b) => {
         let lo = Infinity;
@@ -109,7 +97,7 @@ export function attribute<T>(
       });
       const sum = new Float64Array(x.length);
       for (let k = 0; k < samples; k++) {
-        const g = gradientAt(x.map((v, i) => v + sigma[Math.floor(i / per)] * gauss()));
+        const g = gradientAt(x.map((v, i) => v + sigma[Math.floor(i / per)] * rng.normal()));
         for (let i = 0; i < sum.length; i++) sum[i] += g[i];
       }
       return { result: sum.map((s) => s / samples), shape: inShape, layers: null };

@@ -3,7 +3,7 @@ import { poolLayer, sequential, simpleLayer } from '../model/build.js';
 import type { Layer, Model, Padding, PoolLayer, SimpleLayer } from '../model/layers.js';
 import { layerOutputShape } from '../model/shapes.js';
 import { type InitScheme, initConv2d, initLinear } from './init.js';
-import { Rng } from './rng.js';
+import { Rng } from '../rng.js';
 
 /**
  * One layer of an architecture spec, before shapes are known (see {@link parseArch}).

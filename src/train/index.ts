@@ -11,4 +11,4 @@ export { TrainableParams, type LayerGradient } from './params.js';
 export { type LabelledData, toTargets } from './data.js';
 export { type ArchLayer, parseArch, buildModel } from './arch.js';
 export { type InitScheme, initWeights, initLinear, initConv2d, reinitModel } from './init.js';
-export { Rng } from './rng.js';
+export { Rng } from '../rng.js';

@@ -1,7 +1,7 @@
 import { LrpError } from '../errors.js';
 import { conv2dLayer, linearLayer } from '../model/build.js';
 import type { Conv2dLayer, Layer, LinearLayer, Model, Padding } from '../model/layers.js';
-import { Rng } from './rng.js';
+import { Rng } from '../rng.js';
 
 /**
  * Weight initialisation of fresh layers: `he` draws N(0, 2 / fan_in) (He et al. 2015, for ReLU

@@ -2,7 +2,7 @@ import type { BackendName } from '../backends/index.js';
 import type { Ops } from '../engine/ops.js';
 import { LrpError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../rng.js';
 
 /**
  * Learning-rate adaption at evaluations that improved the model (the toolbox's `lrate_decay`):

@@ -10,7 +10,7 @@ import { gatherRows, toTargets } from './data.js';
 import { type Evaluation, evaluatePrepared } from './evaluate.js';
 import { type TrainEvaluation, type TrainOptions, resolveTrainOptions } from './options.js';
 import { TrainableParams } from './params.js';
-import { Rng } from './rng.js';
+import { Rng } from '../rng.js';
 
 /** Training and (optional) validation data; labels as class indices `[N]` or target rows `[N, C]`. */
 export interface TrainData {

@@ -1,13 +1,19 @@
-import { mulberry32 } from '../../src/engine/attribution.js';
+import { Rng } from '../../src/rng.js';
 import { conv2dLayer, linearLayer, poolLayer, simpleLayer } from '../../src/model/build.js';
 import type { Layer, Model, Padding } from '../../src/model/layers.js';
 import { inferShapes } from '../../src/model/shapes.js';
 import type { Tensor } from '../../src/tensor.js';
 
-/** Seeded normal generator for tests. */
+/** Seeded uniform generator in [0, 1) for tests. */
+export function uniform(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.next();
+}
+
+/** Seeded standard normal generator for tests. */
 export function gaussian(seed: number): () => number {
-  const u = mulberry32(seed);
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const rng = new Rng(seed);
+  return () => rng.normal();
 }
 
 /** Random array of n normal values times `scale`. */
