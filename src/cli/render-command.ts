@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { sampleStrips, batchStrip, DEFAULT_STRIP_SCALE, type StripOptions } from '../demo/heatmap-strips.js';
+import { sampleStrips, batchStrip, DEFAULT_STRIP_SCALE, type StripOptions } from '../render/heatmap-strips.js';
 import { LrpError } from '../errors.js';
 import { writeFileBytes } from '../io/file-system.js';
 import { encodePng } from '../render/png.js';

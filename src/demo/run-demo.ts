@@ -8,7 +8,7 @@ import type { Model } from '../model/layers.js';
 import type { RgbaImage } from '../render/images.js';
 import type { Tensor } from '../tensor.js';
 import type { DemoData } from './demo-data.js';
-import { batchStrip } from './heatmap-strips.js';
+import { batchStrip } from '../render/heatmap-strips.js';
 import { type DemoMethod, demoMethods } from './methods.js';
 
 /** One digit's prediction by one model. */

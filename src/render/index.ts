@@ -22,3 +22,4 @@ export type { MapShape } from './map-shape.js';
 export { stripImages } from './strip.js';
 export { heatmap, heatmaps, type HeatmapOptions } from './heatmap.js';
 export { splitMaps, defaultLayout, type Layout, type ChannelReduction, type Map2d } from './layout.js';
+export { sampleStrips, batchStrip, type StripOptions } from './heatmap-strips.js';

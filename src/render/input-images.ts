@@ -4,10 +4,10 @@
  * three-channel images as colour.
  */
 import { LrpError } from '../errors.js';
-import { digitToRgb } from '../render/hm-to-rgb.js';
-import { enlarge } from '../render/enlarge.js';
-import { type RgbaImage, toRgba } from '../render/images.js';
-import { type Layout, splitMaps } from '../render/layout.js';
+import { digitToRgb } from './hm-to-rgb.js';
+import { enlarge } from './enlarge.js';
+import { type RgbaImage, toRgba } from './images.js';
+import { type Layout, splitMaps } from './layout.js';
 import { showShape, sizeOf, type Tensor } from '../tensor.js';
 
 /**

@@ -4,9 +4,9 @@
  * `lrp explain --heatmap` and `lrp demo`.
  */
 import { LrpError } from '../errors.js';
-import { type HeatmapOptions, heatmaps } from '../render/heatmap.js';
-import type { RgbaImage } from '../render/images.js';
-import { stripImages } from '../render/strip.js';
+import { type HeatmapOptions, heatmaps } from './heatmap.js';
+import type { RgbaImage } from './images.js';
+import { stripImages } from './strip.js';
 import type { Tensor } from '../tensor.js';
 import { batchLayout, inputImages, viewLike } from './input-images.js';
 
