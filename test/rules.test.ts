@@ -108,3 +108,13 @@ describe('rule plans', () => {
     expect(() => ex.explain(randomInput(24, 1, inShape), { layerRules: { 0: { name: 'zbox', low: new Float64Array(3), high: 1 } } })).toThrow(/layer 0 \(Convolution\): zbox bound has 3 values/);
   });
 });
+
+describe('sign analysis', () => {
+  it('marks layers whose inputs are non-negative by construction', async () => {
+    const { nonNegativeInputs } = await import('../src/engine/sign-analysis.js');
+    // 0 conv, 1 relu, 2 sumpool, 3 conv, 4 relu, 5 flatten, 6 linear, 7 relu, 8 linear
+    expect(nonNegativeInputs(model)).toEqual([false, false, true, true, false, true, true, false, true]);
+    const tanh = randomCnn(25, { activation: 'tanh' }).model;
+    expect(nonNegativeInputs(tanh).some((v) => v)).toBe(false);
+  });
+});

@@ -77,8 +77,13 @@ function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, g
     return t;
   };
   let result: T | null = null;
+  // On non-negative inputs x⁻ = 0 and x⁺ = x exactly: drop the vanishing terms, reuse x.
+  const nonNegative = pm.nonNegative[i];
   for (const group of groups) {
-    const parts = group.terms
+    const terms = nonNegative
+      ? group.terms.filter((t) => t.x !== 'neg').map((t) => (t.x === 'pos' ? { ...t, x: 'id' as const } : t))
+      : group.terms;
+    const parts = terms
       .map((term) => ({ term, map: weightedMap(pm, i, g, term.w) }))
       .filter((p): p is { term: typeof p.term; map: LinearMap<T> } => p.map !== null);
     if (parts.length === 0) continue;

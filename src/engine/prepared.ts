@@ -1,5 +1,6 @@
 import type { Model, ParamLayer } from '../model/layers.js';
 import type { Ops } from './ops.js';
+import { nonNegativeInputs } from './sign-analysis.js';
 
 /**
  * How a rule modifies a weight or bias (the ρ of Montavon et al. 2019): identity, positive or
@@ -30,11 +31,15 @@ function modeKey(mode: ParamMode): string {
  */
 export class PreparedModel<T> {
   private readonly cache = new Map<string, T>();
+  /** `nonNegative[i]`: layer i's input is ≥ 0 by construction ({@link nonNegativeInputs}). */
+  readonly nonNegative: readonly boolean[];
 
   constructor(
     readonly ops: Ops<T>,
     readonly model: Model,
-  ) {}
+  ) {
+    this.nonNegative = nonNegativeInputs(model);
+  }
 
   private get(key: string, make: () => T): T {
     let v = this.cache.get(key);
