@@ -102,6 +102,16 @@ describe('lrp error handling', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
   });
 
+  it('rejects an input without a batch dimension naming the file and its shape', async () => {
+    const flat = join(tmp, 'flat.npy');
+    writeFileSync(flat, writeNpy({ dtype: 'float64', data: new Float64Array(4), shape: [4] }));
+    for (const command of ['explain', 'forward']) {
+      const r = await lrp(command, '--model', model, '--input', flat);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/E_SHAPE .*flat\.npy: shape \[4\] has no batch dimension: samples go first, \[N, \.\.\.\] \(e\.g\. \[1, 4\] for one sample\)/);
+    }
+  });
+
   it('rejects NaN input with E_INPUT naming the element', async () => {
     const bad = join(tmp, 'nan.npy');
     writeFileSync(bad, writeNpy({ dtype: 'float64', data: new Float64Array([0, 1, NaN, 2]), shape: [1, 4] }));

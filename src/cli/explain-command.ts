@@ -7,7 +7,7 @@ import { type OptionSpec, flag, numberOption, option, parseArgs, required } from
 import { type CliIo, progressReporter } from './context.js';
 import { explainOptionsFrom, ruleOptionSpecs } from './rule-options.js';
 import { writeSampleHeatmaps } from './render-command.js';
-import { parseDType, readTensor, writeTensor } from './tensor-files.js';
+import { parseDType, readBatch, readTensor, writeTensor } from './tensor-files.js';
 import type { BackendName } from '../backends/index.js';
 
 const specs: readonly OptionSpec[] = [
@@ -64,9 +64,9 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   const args = parseArgs(argv, specs);
   const model = await loadModel(required(args, 'model'));
   const inputPath = required(args, 'input');
-  const input = await readTensor(inputPath);
+  const input = await readBatch(inputPath);
   const init = option(args, 'init');
-  const initial = init === undefined ? undefined : await readTensor(init);
+  const initial = init === undefined ? undefined : await readBatch(init);
   const target = await parseTarget(option(args, 'target'), input.shape[0]);
   const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: flag(args, 'keep-softmax') });
   const options = { ...explainOptionsFrom(args), relevanceAt: numberOption(args, 'relevance-at', true) };

@@ -5,7 +5,7 @@ import { showShape } from '../tensor.js';
 import { type OptionSpec, flag, numberOption, option, parseArgs, required } from './args.js';
 import type { CliIo } from './context.js';
 import { joinBatches, sliceBatch } from './explain-command.js';
-import { parseDType, readTensor, writeTensor } from './tensor-files.js';
+import { parseDType, readBatch, writeTensor } from './tensor-files.js';
 
 const specs: readonly OptionSpec[] = [
   { name: 'model', value: true },
@@ -24,7 +24,7 @@ const specs: readonly OptionSpec[] = [
 export async function forwardCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, specs);
   const model = await loadModel(required(args, 'model'));
-  const input = await readTensor(required(args, 'input'));
+  const input = await readBatch(required(args, 'input'));
   const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: !flag(args, 'drop-softmax') });
   const chunk = numberOption(args, 'batch-size', true) ?? 256;
   const parts = [];

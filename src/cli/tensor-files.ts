@@ -1,11 +1,20 @@
 import { LrpError } from '../errors.js';
 import { readDataFile, writeDataFile } from '../io/data-file.js';
 import { readFileBytes, writeFileBytes } from '../io/file-system.js';
-import { type NdArray, type Tensor, toFloat64 } from '../tensor.js';
+import { type NdArray, type Tensor, showShape, toFloat64 } from '../tensor.js';
 
 /** Reads a `.npy`, `.mat` (variable `data`) or `.txt` file as a float64 tensor. */
 export async function readTensor(path: string): Promise<Tensor & { data: Float64Array }> {
   return toFloat64(readDataFile(await readFileBytes(path), path), path);
+}
+
+/** Reads a batch of samples: a tensor whose first dimension is the batch (`[N, ...]`, rank ≥ 2). */
+export async function readBatch(path: string): Promise<Tensor & { data: Float64Array }> {
+  const t = await readTensor(path);
+  if (t.shape.length < 2) {
+    throw new LrpError('E_SHAPE', `shape ${showShape(t.shape)} has no batch dimension: samples go first, [N, ...] (e.g. [1, ${t.shape.join(', ')}] for one sample)`, path);
+  }
+  return t;
 }
 
 /** Output element type of written tensors. */
