@@ -48,6 +48,9 @@ export interface Explanation {
 }
 
 function checkInput(input: Tensor): void {
+  if (typeof input !== 'object' || input === null || !Array.isArray(input.shape) || !(ArrayBuffer.isView(input.data) || Array.isArray(input.data))) {
+    throw new LrpError('E_INPUT', 'expects a tensor {data: Float32Array | Float64Array, shape: number[]}', 'input');
+  }
   if (input.shape.length < 2) {
     throw new LrpError('E_SHAPE', `input shape ${showShape(input.shape)} needs a batch dimension first: [N, ...]`, 'input');
   }
@@ -122,9 +125,15 @@ export class ForwardPass {
     const { pm, trace } = this;
     const ops = pm.ops;
     const r0 = ops.tensor(R0, this.output.shape);
+    // One forward + gradient per sampled input; its tensors are released before the next step.
     const gradientAt = (x: Float64Array): Float64Array => {
-      const t = forwardTrace(pm, ops.tensor(x, this.input.shape));
-      return Float64Array.from(ops.read(walkBackward(pm, t, r0, { kind: 'gradient', mode: 'gradient' }).result));
+      const mark = ops.mark?.();
+      try {
+        const t = forwardTrace(pm, ops.tensor(x, this.input.shape));
+        return Float64Array.from(ops.read(walkBackward(pm, t, r0, { kind: 'gradient', mode: 'gradient' }).result));
+      } finally {
+        if (mark !== undefined) ops.release?.(mark);
+      }
     };
     const res = attribute(pm, trace, r0, plan.method, plan, stopAt, gradientAt, options);
     const precision = (a: Float64Array): Float32Array | Float64Array => (ops.precision === 'float32' ? Float32Array.from(a) : a);

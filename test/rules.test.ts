@@ -118,3 +118,22 @@ describe('sign analysis', () => {
     expect(nonNegativeInputs(tanh).some((v) => v)).toBe(false);
   });
 });
+
+describe('rules given as objects', () => {
+  it.each([
+    [{ name: 'epsilon', epsilon: -5 }, /epsilon must be >= 0/],
+    [{ name: 'bogus' }, /unknown rule 'bogus'/],
+    [{ name: 'alphabeta', alpha: 2 }, /needs a number beta/],
+    [{ name: 'zbox', low: 'x', high: 1 }, /needs low as a number or Float64Array/],
+  ])('%j is refused with E_RULE naming the layer', (rule, message) => {
+    let err: unknown;
+    try {
+      resolveRules(model, { layerRules: { 3: rule as never } });
+    } catch (e) {
+      err = e;
+    }
+    expect(code(err)).toBe('E_RULE');
+    expect((err as Error).message).toMatch(/^layer 3 \(Convolution\): /);
+    expect((err as Error).message).toMatch(message);
+  });
+});

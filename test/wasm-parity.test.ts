@@ -131,3 +131,16 @@ describe('wasm backend selection and builds', () => {
     expect(ops.memoryStats().paramUsed).toBe(0);
   });
 });
+
+describe('sampling methods in bounded memory', () => {
+  it('integrated gradients with many steps releases each step on wasm', async () => {
+    const ops = (await createBackend('wasm')) as WasmOps;
+    const ex = await createExplainer(randomMlp(91, [64, 64, 4]), { backend: ops });
+    const x = randomInput(92, 16, [64]);
+    ex.explain(x, { method: 'integrated-gradients', steps: 4 });
+    const small = ops.memoryStats();
+    ex.explain(x, { method: 'integrated-gradients', steps: 400 });
+    expect(ops.memoryStats().memoryBytes).toBe(small.memoryBytes);
+    expect(ops.memoryStats().arenaHighWater).toBe(small.arenaHighWater);
+  });
+});

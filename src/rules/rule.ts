@@ -132,7 +132,40 @@ export function formatRule(rule: Rule): string {
   }
 }
 
-/** Accepts a {@link Rule} or a SPEC string. */
+/**
+ * Validates a rule given as an object (from untyped code, JSON or a worker message): a known name
+ * and parameters the factories accept. Returns the rule rebuilt by its factory.
+ */
+export function checkRule(rule: Rule, where?: string): Rule {
+  const r = rule as Partial<Record<string, unknown>> | null;
+  const num = (k: string): number => {
+    const v = r?.[k];
+    if (typeof v !== 'number') throw new LrpError('E_RULE', `rule '${String(r?.name)}' needs a number ${k}, got ${String(v)}`, where);
+    return v;
+  };
+  const bound = (k: string): number | Float64Array => {
+    const v = r?.[k];
+    if (typeof v === 'number' || v instanceof Float64Array) return v;
+    throw new LrpError('E_RULE', `rule 'zbox' needs ${k} as a number or Float64Array`, where);
+  };
+  try {
+    switch (r?.name) {
+      case 'simple': case 'flat': case 'ww': case 'zplus': case 'pass':
+        return rules[r.name]();
+      case 'epsilon': return rules.epsilon(num('epsilon'));
+      case 'alphabeta': return rules.alphabeta(num('alpha'), num('beta'));
+      case 'gamma': return rules.gamma(num('gamma'));
+      case 'zbox': return rules.zbox(bound('low'), bound('high'));
+      default:
+        throw new LrpError('E_RULE', `unknown rule '${String(r?.name)}' (known: ${ruleNames.join(', ')})`, where);
+    }
+  } catch (e) {
+    if (e instanceof LrpError && e.where === undefined && where) throw new LrpError(e.code, e.message, where);
+    throw e;
+  }
+}
+
+/** Accepts a {@link Rule} (validated) or a SPEC string. */
 export function toRule(rule: Rule | string, where?: string): Rule {
-  return typeof rule === 'string' ? parseRule(rule, where) : rule;
+  return typeof rule === 'string' ? parseRule(rule, where) : checkRule(rule, where);
 }
