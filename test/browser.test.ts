@@ -14,7 +14,7 @@ const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 
 /** Serves the built package, fflate and the test page from the project on localhost only. */
 function serve(): Promise<Server> {
-  const allowed = ['/dist/', '/node_modules/fflate/', '/test/browser/'];
+  const allowed = ['/dist/', '/node_modules/fflate/', '/test/smoke/'];
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
     const file = join(projectRoot, path);
@@ -45,12 +45,12 @@ describe.skipIf(!ready)('the built package in headless Chromium, offline', () =>
       const hosts = new Set<string>();
       page.on('request', (r) => hosts.add(new URL(r.url()).host));
       const { port } = server.address() as AddressInfo;
-      await page.goto(`http://127.0.0.1:${port}/test/browser/smoke.html`);
+      await page.goto(`http://127.0.0.1:${port}/test/smoke/browser.html`);
       await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, { timeout: 30_000 });
       const result = await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result);
       expect(result.error).toBeUndefined();
       expect([...hosts]).toEqual([`127.0.0.1:${port}`]);
-      const node = JSON.parse(spawnSync(process.execPath, [join(projectRoot, 'test', 'deno', 'smoke.mjs')], { encoding: 'utf8' }).stdout);
+      const node = JSON.parse(spawnSync(process.execPath, [join(projectRoot, 'test', 'smoke', 'run.mjs')], { encoding: 'utf8' }).stdout);
       expect(result.backend).toBe('wasm');
       expect(result.output).toEqual(node.output);
       expect(result.relevance).toEqual(node.relevance);

@@ -10,7 +10,7 @@ if (!existsSync(deno) || !built) console.warn('[lrpjs] Deno smoke test: deno bin
 
 describe.skipIf(!existsSync(deno) || !built)('the built package under Deno', () => {
   it('explains a model on the wasm backend with the same numbers as Node', () => {
-    const script = join(projectRoot, 'test', 'deno', 'smoke.mjs');
+    const script = join(projectRoot, 'test', 'smoke', 'run.mjs');
     const d = spawnSync(deno, ['run', '--allow-read', '--allow-env', script], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
     expect(d.stderr).toBe('');
     expect(d.status).toBe(0);
