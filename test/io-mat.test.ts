@@ -6,6 +6,7 @@ import { readMat, readMatVariable, writeMat } from '../src/io/mat.js';
 import { readNpy } from '../src/io/npy.js';
 import { sizeOf, type DType, type NdArray, type TypedArray } from '../src/tensor.js';
 import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { expectLrpError } from './support/expect-error.js';
 
 // --- a tiny MAT-file builder for hand-made files (either byte order) ---
 
@@ -78,17 +79,7 @@ function matFile(le: boolean, elements: Uint8Array[], version = 0x0100): Uint8Ar
 
 const compressed = (m: Uint8Array, le: boolean): Uint8Array => el(MI.COMPRESSED, zlibSync(m), le, false, false);
 
-function expectFormatError(f: () => unknown, pattern?: RegExp): LrpError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LrpError);
-    expect((e as LrpError).code).toBe('E_FORMAT');
-    if (pattern) expect((e as LrpError).message).toMatch(pattern);
-    return e as LrpError;
-  }
-  throw new Error('expected an LrpError');
-}
+const expectFormatError = (f: () => unknown, pattern?: RegExp) => expectLrpError(f, 'E_FORMAT', pattern);
 
 const nums = (a: NdArray): number[] => Array.from(a.data as Float64Array, Number);
 

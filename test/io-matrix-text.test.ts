@@ -4,20 +4,12 @@ import { dataFormatOf, readDataFile, writeDataFile } from '../src/io/data-file.j
 import { writeMat } from '../src/io/mat.js';
 import { readMatrixText, writeMatrixText } from '../src/io/matrix-text.js';
 import type { NdArray } from '../src/tensor.js';
+import { expectLrpError } from './support/expect-error.js';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const decode = (b: Uint8Array): string => new TextDecoder().decode(b);
 
-function formatError(f: () => unknown): LrpError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LrpError);
-    expect((e as LrpError).code).toBe('E_FORMAT');
-    return e as LrpError;
-  }
-  throw new Error('expected an LrpError');
-}
+const formatError = (f: () => unknown) => expectLrpError(f);
 
 describe('matrix text reader', () => {
   it('reads whitespace-separated rows into float64 [rows, cols]', () => {

@@ -4,6 +4,7 @@ import { LrpError } from '../src/errors.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { sizeOf, type DType, type NdArray, type TypedArray } from '../src/tensor.js';
 import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { expectLrpError } from './support/expect-error.js';
 
 /** Builds `.npy` bytes from a header dict text and raw data bytes (header padded to 64 with spaces). */
 function npyBytes(dict: string, data: Uint8Array, major = 1): Uint8Array {
@@ -29,18 +30,7 @@ function rawBytes(values: readonly (number | bigint)[], size: number, set: (v: D
   return out;
 }
 
-function expectFormatError(f: () => unknown, pattern?: RegExp): LrpError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LrpError);
-    const err = e as LrpError;
-    expect(err.code).toBe('E_FORMAT');
-    if (pattern) expect(err.message).toMatch(pattern);
-    return err;
-  }
-  throw new Error('expected an LrpError');
-}
+const expectFormatError = (f: () => unknown, pattern?: RegExp) => expectLrpError(f, 'E_FORMAT', pattern);
 
 const SAMPLES: Record<DType, (n: number) => TypedArray> = {
   float32: (n) => Float32Array.from({ length: n }, (_, i) => (i - 3) * 0.1),

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LrpError } from '../src/errors.js';
 import { parseModel } from '../src/io/model-file.js';
 import { isToolboxPickleGlobal, readNnModel } from '../src/io/nn-model.js';
 import { PickleGlobal, isPickleTuple, readPickle } from '../src/io/pickle.js';
@@ -8,6 +7,7 @@ import { decodeRawUnicodeEscape, decodeStringRepr } from '../src/io/pickle-proto
 import { readTextModel } from '../src/io/text-model.js';
 import type { Model } from '../src/model/layers.js';
 import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { expectLrpError } from './support/expect-error.js';
 
 // ---------------------------------------------------------------------------------------------
 // A tiny pickler for tests: Python values described as JS data, emitted in protocol 0 or 2.
@@ -192,16 +192,7 @@ function expectBitIdentical(a: Float64Array, b: Float64Array): void {
   expect(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))).toBe(true);
 }
 
-function formatError(f: () => unknown): LrpError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LrpError);
-    expect((e as LrpError).code).toBe('E_FORMAT');
-    return e as LrpError;
-  }
-  throw new Error('expected an E_FORMAT error');
-}
+const formatError = (f: () => unknown) => expectLrpError(f);
 
 const XOR = `Linear 2 3
 -2.01595799878 -2.05379403106 0.688953420218 1.20338836267 -1.7518249173 -1.90515935663

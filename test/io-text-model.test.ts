@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LrpError } from '../src/errors.js';
 import { readTextModel, writeTextModel } from '../src/io/text-model.js';
 import { conv2dLayer, linearLayer, poolLayer, sequential, simpleLayer } from '../src/model/build.js';
 import { type Model, layerName } from '../src/model/layers.js';
 import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { expectLrpError } from './support/expect-error.js';
 
 /** Layer names plus the header numbers, e.g. `Convolution 5 5 1 10 1 1`. */
 function describeLayers(model: Model): string[] {
@@ -19,16 +19,7 @@ function describeLayers(model: Model): string[] {
 }
 
 function expectFormatError(f: () => unknown, where: string, message: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LrpError);
-    expect((e as LrpError).code).toBe('E_FORMAT');
-    expect((e as LrpError).where).toBe(where);
-    expect((e as LrpError).message).toMatch(message);
-    return;
-  }
-  throw new Error('expected an E_FORMAT error');
+  expect(expectLrpError(f, 'E_FORMAT', message).where).toBe(where);
 }
 
 /** Bit pattern equality of two float64 arrays (distinguishes -0 and 0). */

@@ -5,7 +5,7 @@ import type { Ops } from '../src/engine/ops.js';
 import type { Padding } from '../src/model/layers.js';
 import { type WindowGeometry, windowGeometry } from '../src/model/shapes.js';
 import { LrpError } from '../src/errors.js';
-import { uniform } from './support/random-model.js';
+import { relError, uniform } from './support/random-model.js';
 
 // Weight-gradient kernels (denseGradW, convGradW) on every backend against naive loops.
 
@@ -19,13 +19,7 @@ function rand(n: number): Float64Array {
 
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return den === 0 ? num : num / den;
+  return relError(a, b);
 }
 
 function naiveDenseGradW(x: Float64Array, s: Float64Array, n: number, m: number, k: number): Float64Array {

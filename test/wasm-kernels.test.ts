@@ -7,7 +7,7 @@ import type { Padding } from '../src/model/layers.js';
 import { initWasm, initWasmSync, compileWasm, simdSupported } from '../src/backends/wasm/module.js';
 import { WasmMemory } from '../src/backends/wasm/memory.js';
 import { WasmOps, type WasmTensor } from '../src/backends/wasm/ops.js';
-import { uniform } from './support/random-model.js';
+import { relError, uniform } from './support/random-model.js';
 
 // ---- helpers ----------------------------------------------------------------------------------
 
@@ -30,13 +30,7 @@ const f32 = (a: Float64Array): Float64Array => Float64Array.from(Float32Array.fr
 /** max|a − b| / max|b| (the conformance error measure). */
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return den === 0 ? num : num / den;
+  return relError(a, b);
 }
 const TOL = 1e-4;
 
