@@ -139,16 +139,19 @@ describe('text model write → read', () => {
 });
 
 describe('text model reader', () => {
-  it('reads the legacy Linear variant (m lines of n weights) the same', () => {
+  it('writes and reads the legacy Linear variant (m lines of n weights) the same', () => {
     const model = demoModel();
-    const legacy = writeTextModel(model).split('\n').flatMap((line, i, all) => {
+    const legacy = writeTextModel(model, { variant: 'legacy' });
+    expect(legacy).toContain('Linear 3 2\n1 -2\n3.5 -0\n1e-300 7\n0.5 -0.25\n');
+    // The same lines a hand conversion of the current variant gives.
+    const byHand = writeTextModel(model).split('\n').flatMap((line, i, all) => {
       const m = /^Linear (\d+) (\d+)$/.exec(all[i - 1] ?? '');
       if (!m) return [line];
       const n = Number(m[2]);
       const tokens = line.split(' ');
       return Array.from({ length: Number(m[1]) }, (_, r) => tokens.slice(r * n, (r + 1) * n).join(' '));
     }).join('\n');
-    expect(legacy).toContain('Linear 3 2\n1 -2\n3.5 -0\n1e-300 7\n0.5 -0.25\n');
+    expect(legacy).toBe(byHand);
     expectSameModel(readTextModel(legacy), model);
   });
 

@@ -196,14 +196,19 @@ function formatPadding(p: Padding): string {
  * Writes a model in the toolbox text format. Numbers are written as the shortest decimal that
  * reads back bit-identically (JavaScript's `String(number)`, `-0` kept), so write → read is exact.
  * lrpjs extensions (`AvgPool`, `Sigmoid`, padding suffixes) appear only for layers that need them.
- * Non-finite weights are refused with `E_INPUT`.
+ * Non-finite weights are refused with `E_INPUT`. `variant: 'legacy'` writes `Linear m n` the old
+ * way (m lines of n weights, then the bias line), for older toolbox readers.
  */
-export function writeTextModel(model: Model): string {
+export function writeTextModel(model: Model, options: { readonly variant?: 'current' | 'legacy' } = {}): string {
   const out: string[] = [];
   for (const l of model.layers) {
     switch (l.kind) {
       case 'linear':
-        out.push(`Linear ${l.inputs} ${l.outputs}`, formatVector(l.weights), formatVector(l.bias));
+        out.push(`Linear ${l.inputs} ${l.outputs}`);
+        if (options.variant === 'legacy') {
+          for (let i = 0; i < l.inputs; i++) out.push(formatVector(l.weights.subarray(i * l.outputs, (i + 1) * l.outputs)));
+        } else out.push(formatVector(l.weights));
+        out.push(formatVector(l.bias));
         break;
       case 'conv2d':
         out.push(`Convolution ${l.filter.join(' ')} ${l.stride.join(' ')}${formatPadding(l.padding)}`, formatVector(l.weights), formatVector(l.bias));
