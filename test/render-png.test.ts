@@ -4,6 +4,7 @@ import { LrpError } from '../src/errors.js';
 import { heatmap, type RgbaImage } from '../src/render/index.js';
 import { decodePng, encodePng } from '../src/render/png.js';
 import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { uniform } from './support/random-model.js';
 
 function formatError(fn: () => unknown): string | undefined {
   try {
@@ -67,5 +68,33 @@ describe.skipIf(!fixturesDir)('PNG of the toolbox', () => {
     expect([img.width, img.height]).toEqual([98, 48]);
     // the 2-px gap after the 48-px digit is black
     for (let y = 0; y < 48; y++) for (const x of [48, 49]) expect(Array.from(img.data.subarray((y * 98 + x) * 4, (y * 98 + x) * 4 + 3))).toEqual([0, 0, 0]);
+  });
+});
+
+describe('PNG reader on hostile bytes', () => {
+  it('refuses a header claiming a huge image before allocating it', () => {
+    const png = encodePng(gradient(4, 4));
+    const huge = png.slice();
+    new DataView(huge.buffer).setUint32(16, 100_000);
+    new DataView(huge.buffer).setUint32(20, 100_000);
+    expect(formatError(() => decodePng(huge))).toBe('E_FORMAT');
+  });
+
+  it('2,000 seeded mutations either decode to a consistent image or fail with E_FORMAT', () => {
+    const base = encodePng(gradient(17, 9));
+    const r = uniform(4242);
+    let decoded = 0;
+    for (let k = 0; k < 2000; k++) {
+      const b = base.slice(0, r() < 0.2 ? Math.floor(r() * base.length) : base.length);
+      for (let m = 1 + Math.floor(r() * 4); m > 0 && b.length > 0; m--) b[Math.floor(r() * b.length)] ^= 1 << Math.floor(r() * 8);
+      try {
+        const img = decodePng(b);
+        expect(img.data.length).toBe(img.width * img.height * 4);
+        decoded++;
+      } catch (e) {
+        expect(formatError(() => { throw e; })).toBe('E_FORMAT');
+      }
+    }
+    expect(decoded).toBeLessThan(2000);
   });
 });

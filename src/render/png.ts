@@ -24,12 +24,24 @@ export function encodePng(image: RgbaImage): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Largest image {@link decodePng} accepts (64 Mpixel, 256 MiB of RGBA). */
+export const MAX_PNG_PIXELS = 64 * 2 ** 20;
+
 /**
  * Decodes a PNG of any colour type and bit depth to 8-bit RGBA (grey and palette images are
  * expanded, 16-bit samples scaled down by pngjs).
  * @throws LrpError `E_FORMAT` for bytes that are not a valid PNG (bad signature, truncated, bad CRC).
  */
 export function decodePng(bytes: Uint8Array): RgbaImage {
+  // Bounded memory: the header's dimensions are checked before pngjs allocates the image.
+  if (bytes.length >= 24) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const width = view.getUint32(16);
+    const height = view.getUint32(20);
+    if (width * height > MAX_PNG_PIXELS) {
+      throw new LrpError('E_FORMAT', `PNG header claims ${width}x${height} pixels, more than the ${MAX_PNG_PIXELS} lrpjs decodes`, 'png, byte 16');
+    }
+  }
   try {
     const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     const data = new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.width * png.height * 4);
