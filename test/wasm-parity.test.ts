@@ -1,8 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend, init } from '../src/backends/index.js';
 import { WasmOps, wasmBytes } from '../src/backends/wasm/index.js';
 import { createExplainer } from '../src/explainer.js';
 import type { Padding } from '../src/model/layers.js';
+import { projectRoot } from './fixtures.js';
 import { type CnnOptions, randomCnn, randomInput, randomMlp, relError } from './support/random-model.js';
 
 const rulesToCheck = ['simple', 'epsilon=0.1', 'alphabeta=2', 'alphabeta=1,0', 'flat', 'ww', 'zplus', 'zbox=-3,3', 'gamma=0.25'];
@@ -75,6 +78,13 @@ describe('wasm backend selection and builds', () => {
     expect(relError((await createExplainer(model, { backend: ops })).explain(x).relevance.data, js.explain(x).relevance.data)).toBeLessThan(1e-5);
     await init(); // back to the default build for the other tests
     expect(((await createBackend('wasm')) as WasmOps).simd).toBe(true);
+  });
+
+  it.skipIf(!existsSync(join(projectRoot, 'dist', 'lrp-simd.wasm')))('the shipped dist/lrp-*.wasm files are the embedded builds', async () => {
+    for (const simd of [true, false]) {
+      const file = readFileSync(join(projectRoot, 'dist', `lrp-${simd ? 'simd' : 'scalar'}.wasm`));
+      expect(Buffer.from(wasmBytes(simd)).equals(file)).toBe(true);
+    }
   });
 
   it('the scalar build gives the same relevance as the SIMD build', async () => {
