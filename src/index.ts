@@ -45,6 +45,6 @@ export {
 /** Heatmap rendering (render.py's colormaps and pipeline, Zennit's colormaps); PNG encoding is in `lrpjs/png`. */
 export * as render from './render/index.js';
 export {
-  heatmap, heatmaps, hmToRgb, digitToRgb, stripImages, colormaps, colormapNames, getColormap,
+  heatmap, heatmaps, hmToRgb, digitToRgb, stripImages, toImageData, colormaps, colormapNames, getColormap,
   type HeatmapOptions, type RgbaImage, type RgbFloatImage, type Colormap,
 } from './render/index.js';

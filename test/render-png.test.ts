@@ -98,3 +98,10 @@ describe('PNG reader on hostile bytes', () => {
     expect(decoded).toBeLessThan(2000);
   });
 });
+
+describe('ImageData', () => {
+  it('toImageData explains where the runtime has none (Node)', async () => {
+    const { toImageData } = await import('../src/render/images.js');
+    expect(() => toImageData(gradient(2, 2))).toThrow(/no ImageData; encode a PNG with encodePng/);
+  });
+});

@@ -1,3 +1,5 @@
+import { LrpError } from '../errors.js';
+
 /**
  * The two image forms of the render pipeline.
  *
@@ -42,3 +44,15 @@ export function toRgba(image: RgbFloatImage): RgbaImage {
   return { width, height, data: out };
 }
 
+
+/**
+ * The image as a DOM `ImageData` (browsers, Deno, workers with `OffscreenCanvas`), ready for
+ * `ctx.putImageData`. Throws `E_BACKEND` where the runtime has no `ImageData` (Node: use
+ * `encodePng` from `lrpjs/png`).
+ */
+export function toImageData(image: RgbaImage): ImageData {
+  if (typeof ImageData === 'undefined') {
+    throw new LrpError('E_BACKEND', 'this runtime has no ImageData; encode a PNG with encodePng from lrpjs/png instead', 'render');
+  }
+  return new ImageData(new Uint8ClampedArray(image.data), image.width, image.height);
+}

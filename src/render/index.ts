@@ -12,7 +12,7 @@ export { compileCmsl, evaluateCmsl, cmslPalette, type CmslNode } from './cmsl.js
 export { cmslColormap, zennitMaps, ZENNIT_SOURCES } from './zennit-maps.js';
 export { toolboxMaps } from './toolbox-maps.js';
 export { channelTrend, trendOf, type Trend } from './monotone.js';
-export { toRgba, type RgbFloatImage, type RgbaImage } from './images.js';
+export { toImageData, toRgba, type RgbFloatImage, type RgbaImage } from './images.js';
 export { maxAbs, percentile, symmetricScale, toUnitSymmetric } from './normalize.js';
 export { enlarge } from './enlarge.js';
 export { canny, type CannyOptions } from './canny.js';
