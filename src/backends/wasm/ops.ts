@@ -203,6 +203,20 @@ export class WasmOps implements Ops<WasmTensor> {
     return Math.min(total, Math.max(MIN_CHUNK_ROWS, Math.floor(COLS_CHUNK_BYTES / (4 * Math.max(rowLen, 1)))));
   }
 
+  /**
+   * Runs `fn(cols, scratch, p0, rows)` over row chunks `[p0, p0 + rows)` of the `P × KK` column
+   * matrix of a convolution, with one column buffer and the GEMM scratch `gemmBytes(chunk)` for all
+   * chunks. Tensor addresses must be read inside `fn` (the allocation may move the arena).
+   */
+  private overColumnChunks(P: number, KK: number, gemmBytes: (chunk: number) => number, fn: (cols: number, scratch: number, p0: number, rows: number) => void): void {
+    const chunk = this.chunkRows(P, KK);
+    const colsBytes = chunk * KK * 4;
+    this.withScratch(colsBytes + 16 + gemmBytes(chunk), (cols) => {
+      const scratch = cols + Math.ceil(colsBytes / 16) * 16;
+      for (let p0 = 0; p0 < P; p0 += chunk) fn(cols, scratch, p0, Math.min(chunk, P - p0));
+    });
+  }
+
   conv(x: WasmTensor, w: WasmTensor, b: WasmTensor | null, g: WindowGeometry): WasmTensor {
     const nf = this.convFilter('conv', w, g);
     const n = checkGeometry('conv', x, g, g.inH, g.inW, g.inC);
@@ -219,20 +233,11 @@ export class WasmOps implements Ops<WasmTensor> {
       });
       return out;
     }
-    const chunk = this.chunkRows(P, KK);
-    const colsBytes = chunk * KK * 4;
-    this.withScratch(colsBytes + 16 + this.ex.gemmScratchBytes(chunk, nf, KK), (cols) => {
-      const scratch = cols + Math.ceil(colsBytes / 16) * 16;
-      const [padT, , padL] = g.pad;
-      const xp = x.ptr;
-      const wp = w.ptr;
-      const op = out.ptr;
-      if (b) this.ex.fillRows(op, b.ptr, P, nf);
-      for (let p0 = 0; p0 < P; p0 += chunk) {
-        const rows = Math.min(chunk, P - p0);
-        this.ex.im2col(xp, cols, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows);
-        this.ex.gemm(0, 0, rows, nf, KK, cols, KK, wp, nf, op + p0 * nf * 4, nf, acc, scratch);
-      }
+    const [padT, , padL] = g.pad;
+    this.overColumnChunks(P, KK, (chunk) => this.ex.gemmScratchBytes(chunk, nf, KK), (cols, scratch, p0, rows) => {
+      if (b && p0 === 0) this.ex.fillRows(out.ptr, b.ptr, P, nf);
+      this.ex.im2col(x.ptr, cols, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows);
+      this.ex.gemm(0, 0, rows, nf, KK, cols, KK, w.ptr, nf, out.ptr + p0 * nf * 4, nf, acc, scratch);
     });
     return out;
   }
@@ -251,19 +256,10 @@ export class WasmOps implements Ops<WasmTensor> {
     }
     this.mem.f32(out.ptr, out.size).fill(0);
     if (P === 0 || KK === 0) return out;
-    const chunk = this.chunkRows(P, KK);
-    const colsBytes = chunk * KK * 4;
-    this.withScratch(colsBytes + 16 + this.ex.gemmScratchBytes(chunk, KK, nf), (cols) => {
-      const scratch = cols + Math.ceil(colsBytes / 16) * 16;
-      const [padT, , padL] = g.pad;
-      const sp = s.ptr;
-      const wp = w.ptr;
-      const op = out.ptr;
-      for (let p0 = 0; p0 < P; p0 += chunk) {
-        const rows = Math.min(chunk, P - p0);
-        this.ex.gemm(0, 1, rows, KK, nf, sp + p0 * nf * 4, nf, wp, nf, cols, KK, 0, scratch);
-        this.ex.col2im(cols, op, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows);
-      }
+    const [padT, , padL] = g.pad;
+    this.overColumnChunks(P, KK, (chunk) => this.ex.gemmScratchBytes(chunk, KK, nf), (cols, scratch, p0, rows) => {
+      this.ex.gemm(0, 1, rows, KK, nf, s.ptr + p0 * nf * 4, nf, w.ptr, nf, cols, KK, 0, scratch);
+      this.ex.col2im(cols, out.ptr, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows);
     });
     return out;
   }
@@ -288,19 +284,10 @@ export class WasmOps implements Ops<WasmTensor> {
       });
       return out;
     }
-    const chunk = this.chunkRows(P, KK);
-    const colsBytes = chunk * KK * 4;
-    this.withScratch(colsBytes + 16 + this.ex.gemmScratchBytes(KK, nf, chunk), (cols) => {
-      const scratch = cols + Math.ceil(colsBytes / 16) * 16;
-      const [padT, , padL] = g.pad;
-      const xp = x.ptr;
-      const sp = s.ptr;
-      const op = out.ptr;
-      for (let p0 = 0; p0 < P; p0 += chunk) {
-        const rows = Math.min(chunk, P - p0);
-        this.ex.im2col(xp, cols, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows);
-        this.ex.gemm(1, 0, KK, nf, rows, cols, KK, sp + p0 * nf * 4, nf, op, nf, p0 > 0 ? 1 : 0, scratch);
-      }
+    const [padT, , padL] = g.pad;
+    this.overColumnChunks(P, KK, (chunk) => this.ex.gemmScratchBytes(KK, nf, chunk), (cols, scratch, p0, rows) => {
+      this.ex.im2col(x.ptr, cols, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows);
+      this.ex.gemm(1, 0, KK, nf, rows, cols, KK, s.ptr + p0 * nf * 4, nf, out.ptr, nf, p0 > 0 ? 1 : 0, scratch);
     });
     return out;
   }
