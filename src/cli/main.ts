@@ -22,7 +22,7 @@ Usage:
               [--momentum 0] [--status 250] [--convergence -1] [--select loss|accuracy] [--seed 0]
               [--init he|glorot] [--input-shape H,W,C] [--backend js|wasm|auto] --out MODEL.txt
   lrp render  --relevance R.npy [--input X.npy] [--cmap NAME] [--scale K] [--normalize sample|batch]
-              [--percentile P] [--reduce sum|maxabs] [--outline] --out FILE.png
+              [--percentile P] [--reduce sum|mean|maxabs] [--outline] --out FILE.png
   lrp demo    [--out DIR] [--count N] [--backend js|wasm|auto] [--models DIR]
 
 Rule SPECs: simple, epsilon=E, alphabeta=A, alphabeta=A,B, flat, ww, zplus, zbox=LOW,HIGH, gamma=G, pass

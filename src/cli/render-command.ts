@@ -39,8 +39,8 @@ export async function writeSampleHeatmaps(dir: string, relevance: Tensor, input?
 }
 
 function reduction(v: string | undefined): ChannelReduction | undefined {
-  if (v === undefined || v === 'sum' || v === 'maxabs') return v;
-  throw new LrpError('E_USAGE', `--reduce must be sum or maxabs, got '${v}'`);
+  if (v === undefined || v === 'sum' || v === 'mean' || v === 'maxabs') return v;
+  throw new LrpError('E_USAGE', `--reduce must be sum, mean or maxabs, got '${v}'`);
 }
 
 function normalization(v: string | undefined): 'sample' | 'batch' | undefined {
@@ -70,7 +70,7 @@ function stripOptions(args: ReturnType<typeof parseArgs>, input: Tensor | undefi
 
 /**
  * `lrp render --relevance R.npy [--input X.npy] [--cmap NAME] [--scale K] [--normalize sample|batch]
- * [--percentile P] [--reduce sum|maxabs] [--outline] --out FILE.png`: renders every sample's map
+ * [--percentile P] [--reduce sum|mean|maxabs] [--outline] --out FILE.png`: renders every sample's map
  * into one PNG strip, input | heatmap pairs when the input is given (2-px black gaps, as render.py).
  */
 export async function renderCommand(argv: readonly string[], io: CliIo): Promise<number> {
