@@ -1,4 +1,5 @@
 import { LrpError } from '../errors.js';
+import type { OutputDType } from '../io/tensor-files.js';
 
 /** Parsed command line: positional words and options (repeatable options keep every value). */
 export interface ParsedArgs {
@@ -71,4 +72,11 @@ export function numberOption(args: ParsedArgs, name: string, integer = false): n
 /** True when a boolean flag is present. */
 export function flag(args: ParsedArgs, name: string): boolean {
   return args.options.has(name);
+}
+
+/** Parses `--dtype`. */
+export function parseDType(v: string | undefined): OutputDType {
+  if (v === undefined || v === 'f32' || v === 'float32') return 'f32';
+  if (v === 'f64' || v === 'float64') return 'f64';
+  throw new LrpError('E_USAGE', `--dtype must be f32 or f64, got '${v}'`);
 }

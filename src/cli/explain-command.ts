@@ -3,11 +3,11 @@ import { type Explanation, createExplainer } from '../explainer.js';
 import type { Target } from '../engine/initial.js';
 import { loadModel } from '../io/load-model.js';
 import { type Tensor, showShape } from '../tensor.js';
-import { type OptionSpec, flag, numberOption, option, parseArgs, required } from './args.js';
+import { type OptionSpec, flag, numberOption, option, parseArgs, required, parseDType } from './args.js';
 import { type CliIo, progressReporter } from './context.js';
 import { explainOptionsFrom, ruleOptionSpecs } from './rule-options.js';
 import { writeSampleHeatmaps } from './render-command.js';
-import { parseDType, readBatch, readTensor, writeTensor } from './tensor-files.js';
+import { readBatch, readTensor, writeTensor } from '../io/tensor-files.js';
 import type { BackendName } from '../backends/index.js';
 
 const specs: readonly OptionSpec[] = [

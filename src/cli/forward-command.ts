@@ -2,10 +2,10 @@ import type { BackendName } from '../backends/index.js';
 import { createExplainer } from '../explainer.js';
 import { loadModel } from '../io/load-model.js';
 import { showShape } from '../tensor.js';
-import { type OptionSpec, flag, numberOption, option, parseArgs, required } from './args.js';
+import { type OptionSpec, flag, numberOption, option, parseArgs, required, parseDType } from './args.js';
 import type { CliIo } from './context.js';
 import { joinBatches, sliceBatch } from './explain-command.js';
-import { parseDType, readBatch, writeTensor } from './tensor-files.js';
+import { readBatch, writeTensor } from '../io/tensor-files.js';
 
 const specs: readonly OptionSpec[] = [
   { name: 'model', value: true },

@@ -7,7 +7,7 @@ import type { ChannelReduction } from '../render/layout.js';
 import { showShape, sizeOf, type Tensor } from '../tensor.js';
 import { type OptionSpec, flag, numberOption, option, parseArgs, required } from './args.js';
 import type { CliIo } from './context.js';
-import { readTensor } from './tensor-files.js';
+import { readTensor } from '../io/tensor-files.js';
 
 const specs: readonly OptionSpec[] = [
   { name: 'relevance', value: true },

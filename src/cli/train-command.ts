@@ -11,7 +11,7 @@ import { type LrateDecay, type SelectBy, type TrainOptions, type TrainProgress, 
 import { train } from '../train/train.js';
 import { type OptionSpec, numberOption, option, parseArgs, required } from './args.js';
 import type { CliIo } from './context.js';
-import { readTensor } from './tensor-files.js';
+import { readTensor } from '../io/tensor-files.js';
 
 const specs: readonly OptionSpec[] = [
   'model', 'arch', 'input', 'labels', 'val-input', 'val-labels', 'input-shape', 'batch-size', 'iters', 'lrate', 'decay',

@@ -1,10 +1,9 @@
 /** Loading the demo's models and held-out digits from a `models/` folder. */
 import { LrpError } from '../errors.js';
-import { readDataFile } from '../io/data-file.js';
-import { readFileBytes } from '../io/file-system.js';
 import { loadModel } from '../io/load-model.js';
+import { readBatch, readTensor } from '../io/tensor-files.js';
 import type { Model } from '../model/layers.js';
-import { showShape, sizeOf, type Tensor, toFloat64 } from '../tensor.js';
+import { sizeOf, type Tensor } from '../tensor.js';
 import { DEMO_FILES } from './models-dir.js';
 
 /** What the demo explains. */
@@ -22,10 +21,6 @@ async function exists(path: string): Promise<boolean> {
   return existsSync(path);
 }
 
-async function readArray(path: string): Promise<Tensor & { data: Float64Array }> {
-  return toFloat64(readDataFile(await readFileBytes(path), path), path);
-}
-
 /**
  * Reads `models/`: the CNN (required), the MLP (optional), the digits (required) and their labels
  * (optional), keeping the first `count` digits.
@@ -39,14 +34,13 @@ export async function loadDemoData(dir: string, count = Infinity): Promise<DemoD
     if (name === 'cnn' || (await exists(file))) models.push({ name, file, model: await loadModel(file) });
   }
   const digitsFile = join(dir, DEMO_FILES.digits);
-  const all = await readArray(digitsFile);
-  if (all.shape.length < 2) throw new LrpError('E_SHAPE', `digits ${showShape(all.shape)} need a batch axis first`, digitsFile);
+  const all = await readBatch(digitsFile);
   const n = Math.min(all.shape[0]!, Math.max(1, Math.floor(count)));
   const per = sizeOf(all.shape.slice(1));
   const digits = { data: all.data.slice(0, n * per), shape: [n, ...all.shape.slice(1)] };
   const labelsFile = join(dir, DEMO_FILES.labels);
   if (!(await exists(labelsFile))) return { models, digits };
-  const labels = classIndices(await readArray(labelsFile));
+  const labels = classIndices(await readTensor(labelsFile));
   if (labels.length < n) throw new LrpError('E_SHAPE', `${labels.length} labels for ${n} digits`, labelsFile);
   return { models, digits, labels: labels.subarray(0, n) };
 }

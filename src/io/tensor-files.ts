@@ -1,6 +1,6 @@
 import { LrpError } from '../errors.js';
-import { readDataFile, writeDataFile } from '../io/data-file.js';
-import { readFileBytes, writeFileBytes } from '../io/file-system.js';
+import { readDataFile, writeDataFile } from './data-file.js';
+import { readFileBytes, writeFileBytes } from './file-system.js';
 import { type NdArray, type Tensor, showShape, toFloat64 } from '../tensor.js';
 
 /** Reads a `.npy`, `.mat` (variable `data`) or `.txt` file as a float64 tensor. */
@@ -36,11 +36,4 @@ export async function writeTensor(path: string, t: Tensor, dtype: OutputDType = 
       : { dtype: 'float32', data: Float32Array.from(t.data), shape: [...t.shape] };
   }
   await writeFileBytes(path, writeDataFile(a, path));
-}
-
-/** Parses `--dtype`. */
-export function parseDType(v: string | undefined): OutputDType {
-  if (v === undefined || v === 'f32' || v === 'float32') return 'f32';
-  if (v === 'f64' || v === 'float64') return 'f64';
-  throw new LrpError('E_USAGE', `--dtype must be f32 or f64, got '${v}'`);
 }
