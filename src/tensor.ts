@@ -62,3 +62,28 @@ export function toFloat64(a: NdArray, where?: string): Tensor & { data: Float64A
 export function toNdArray(t: Tensor): NdArray {
   return { dtype: t.data instanceof Float32Array ? 'float32' : 'float64', data: t.data, shape: [...t.shape] };
 }
+
+/** Index of the largest value of each of the `rows` rows of `data` (the first one on ties). */
+export function argmaxRows(data: ArrayLike<number>, rows: number): Int32Array {
+  const k = data.length / rows;
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (data[r * k + j] > data[r * k + best]) best = j;
+    out[r] = best;
+  }
+  return out;
+}
+
+/**
+ * A per-sample value repeated over a batch: a scalar fills `batch · perSample` values, an array of
+ * `perSample` values is copied into every sample. A wrong length is `E_SHAPE`:
+ * `<what> has L values, <sampleName> has perSample`.
+ */
+export function repeatPerSample(value: number | Float64Array, batch: number, perSample: number, what: string, sampleName: string, where?: string): Float64Array {
+  const out = new Float64Array(batch * perSample);
+  if (typeof value === 'number') return out.fill(value);
+  if (value.length !== perSample) throw new LrpError('E_SHAPE', `${what} has ${value.length} values, ${sampleName} has ${perSample}`, where);
+  for (let b = 0; b < batch; b++) out.set(value, b * perSample);
+  return out;
+}

@@ -1,7 +1,7 @@
 import type { BackendName } from '../backends/index.js';
 import { createExplainer } from '../explainer.js';
 import { loadModel } from '../io/load-model.js';
-import { showShape } from '../tensor.js';
+import { argmaxRows, showShape } from '../tensor.js';
 import { type OptionSpec, flag, numberOption, option, parseArgs, required, parseDType } from './args.js';
 import type { CliIo } from './context.js';
 import { joinBatches, sliceBatch } from './explain-command.js';
@@ -42,10 +42,10 @@ export async function forwardCommand(argv: readonly string[], io: CliIo): Promis
     return 0;
   }
   const per = y.data.length / y.shape[0];
+  const top = argmaxRows(y.data, y.shape[0]);
   for (let s = 0; s < y.shape[0]; s++) {
     const row = Array.from(y.data.subarray(s * per, (s + 1) * per));
-    const top = row.indexOf(Math.max(...row));
-    io.out(`${top}\t${row.map((v) => v.toPrecision(6)).join(' ')}\n`);
+    io.out(`${top[s]}\t${row.map((v) => v.toPrecision(6)).join(' ')}\n`);
   }
   return 0;
 }

@@ -3,7 +3,7 @@ import { LrpError } from '../errors.js';
 import { loadModel } from '../io/load-model.js';
 import { readBatch, readTensor } from '../io/tensor-files.js';
 import type { Model } from '../model/layers.js';
-import { sizeOf, type Tensor } from '../tensor.js';
+import { argmaxRows, sizeOf, type Tensor } from '../tensor.js';
 import { DEMO_FILES } from './models-dir.js';
 
 /** What the demo explains. */
@@ -49,9 +49,5 @@ export async function loadDemoData(dir: string, count = Infinity): Promise<DemoD
 function classIndices(t: Tensor): Int32Array {
   const n = t.shape[0] ?? 0;
   const per = n > 0 ? t.data.length / n : 1;
-  if (per === 1) return Int32Array.from(t.data);
-  return Int32Array.from({ length: n }, (_, i) => {
-    const row = Array.from(t.data.subarray(i * per, (i + 1) * per));
-    return row.indexOf(Math.max(...row));
-  });
+  return per === 1 ? Int32Array.from(t.data) : argmaxRows(t.data, n);
 }

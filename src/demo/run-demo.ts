@@ -6,7 +6,7 @@ import type { BackendName } from '../backends/index.js';
 import { createExplainer } from '../explainer.js';
 import type { Model } from '../model/layers.js';
 import type { RgbaImage } from '../render/images.js';
-import type { Tensor } from '../tensor.js';
+import { type Tensor, argmaxRows } from '../tensor.js';
 import type { DemoData } from './demo-data.js';
 import { batchStrip } from '../render/heatmap-strips.js';
 import { type DemoMethod, demoMethods } from './methods.js';
@@ -67,9 +67,10 @@ function inputFor(model: Model, digits: Tensor): Tensor {
 function predictions(output: Tensor, labels: Int32Array | undefined): DemoPrediction[] {
   const n = output.shape[0]!;
   const k = output.data.length / n;
+  const best = argmaxRows(output.data, n);
   return Array.from({ length: n }, (_, index) => {
     const row = Array.from(output.data.subarray(index * k, (index + 1) * k));
-    const predicted = row.indexOf(Math.max(...row));
+    const predicted = best[index];
     const top = row[predicted]!;
     const sum = row.reduce((a, v) => a + Math.exp(v - top), 0);
     return { index, label: labels?.[index], predicted, logit: top, probability: 1 / sum };

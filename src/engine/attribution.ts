@@ -1,5 +1,6 @@
 import { LrpError } from '../errors.js';
 import { Rng } from '../rng.js';
+import { repeatPerSample } from '../tensor.js';
 import type { Method } from '../rules/method.js';
 import type { RulePlan } from '../rules/plan.js';
 import { type WalkMode, walkBackward } from './backward.js';
@@ -70,7 +71,7 @@ export function attribute<T>(
     case 'integrated-gradients': {
       requireInput(stopAt, method);
       const steps = positiveInt(sampling.steps ?? 32, 'steps');
-      const x0 = baselineOf(sampling.baseline ?? 0, x.length, trace.batch);
+      const x0 = repeatPerSample(sampling.baseline ?? 0, trace.batch, x.length / trace.batch, 'baseline', 'a sample', 'baseline');
       const sum = new Float64Array(x.length);
       for (let k = 0; k < steps; k++) {
         const a = (k + 0.5) / steps;
@@ -109,14 +110,6 @@ function requireInput(stopAt: number, method: string): void {
   if (stopAt !== 0) throw new LrpError('E_USAGE', `${method} explains the model input only, not layer ${stopAt}`);
 }
 
-function baselineOf(b: number | Float64Array, n: number, batch: number): Float64Array {
-  if (typeof b === 'number') return new Float64Array(n).fill(b);
-  const per = n / batch;
-  if (b.length !== per) throw new LrpError('E_SHAPE', `baseline has ${b.length} values, a sample has ${per}`, 'baseline');
-  const out = new Float64Array(n);
-  for (let s = 0; s < batch; s++) out.set(b, s * per);
-  return out;
-}
 
 /** Toolbox formula 99: per position `sqrt(Σ_channels g²)`; `[N, H, W, C]` → `[N, H, W, 1]`, `[N, D]` → `|g|`. */
 function sensitivity<T>(g: Float64Array, shape: number[]): { result: Float64Array; shape: number[]; layers: (T | undefined)[] | null } {

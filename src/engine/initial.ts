@@ -1,5 +1,5 @@
 import { LrpError } from '../errors.js';
-import { type Tensor, showShape } from '../tensor.js';
+import { type Tensor, argmaxRows, showShape } from '../tensor.js';
 
 /**
  * Which output to explain: `'argmax'` (each sample's top class), one class for all samples, or a
@@ -35,22 +35,17 @@ export function initialRelevance(
     throw new LrpError('E_SHAPE', `a class target needs a model output [N, C], got ${showShape(outShape)}; give an explicit initial relevance`, 'target');
   }
   const [n, c] = outShape as [number, number];
-  const classes = new Int32Array(n);
-  if (target === 'argmax') {
-    for (let s = 0; s < n; s++) {
-      let best = 0;
-      for (let j = 1; j < c; j++) if (y[s * c + j] > y[s * c + best]) best = j;
-      classes[s] = best;
-    }
-  } else if (typeof target === 'number') {
-    classes.fill(checkClass(target, c, 'target'));
-  } else {
-    if (target.length !== n) throw new LrpError('E_SHAPE', `${target.length} targets for ${n} samples`, 'target');
-    for (let s = 0; s < n; s++) classes[s] = checkClass(target[s], c, `target of sample ${s}`);
-  }
+  const classes = target === 'argmax' ? argmaxRows(y, n) : givenClasses(target, n, c);
   const R0 = new Float64Array(n * c);
   for (let s = 0; s < n; s++) R0[s * c + classes[s]] = y[s * c + classes[s]];
   return { R0, target: classes };
+}
+
+/** One class for every sample, or a class per sample, each checked against the `c` outputs. */
+function givenClasses(target: number | ArrayLike<number>, n: number, c: number): Int32Array {
+  if (typeof target === 'number') return new Int32Array(n).fill(checkClass(target, c, 'target'));
+  if (target.length !== n) throw new LrpError('E_SHAPE', `${target.length} targets for ${n} samples`, 'target');
+  return Int32Array.from({ length: n }, (_, s) => checkClass(target[s], c, `target of sample ${s}`));
 }
 
 function checkClass(k: number, c: number, where: string): number {

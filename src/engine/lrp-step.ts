@@ -2,7 +2,7 @@ import { LrpError } from '../errors.js';
 import { layerWhere } from '../model/layers.js';
 import type { WindowGeometry } from '../model/shapes.js';
 import type { Rule } from '../rules/rule.js';
-import { showShape, sizeOf } from '../tensor.js';
+import { repeatPerSample, showShape, sizeOf } from '../tensor.js';
 import type { Trace } from './forward.js';
 import type { Ops } from './ops.js';
 import { type ParamMode, type PreparedModel, modifyValue } from './prepared.js';
@@ -37,13 +37,7 @@ function weightedMap<T>(pm: PreparedModel<T>, i: number, g: WindowGeometry | nul
 }
 
 function boundTensor<T>(ops: Ops<T>, bound: number | Float64Array, batch: number, sample: readonly number[], where: string): T {
-  const n = sizeOf(sample);
-  const data = new Float64Array(batch * n);
-  if (typeof bound === 'number') data.fill(bound);
-  else {
-    if (bound.length !== n) throw new LrpError('E_SHAPE', `zbox bound has ${bound.length} values, the layer input ${showShape(sample)} has ${n}`, where);
-    for (let b = 0; b < batch; b++) data.set(bound, b * n);
-  }
+  const data = repeatPerSample(bound, batch, sizeOf(sample), 'zbox bound', `the layer input ${showShape(sample)}`, where);
   return ops.tensor(data, [batch, ...sample]);
 }
 
