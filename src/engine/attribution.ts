@@ -47,7 +47,8 @@ export function attribute<T>(
   const { ops } = pm;
   const inShape = [trace.batch, ...trace.shapes[stopAt]];
   const host = (t: T): Float64Array => Float64Array.from(ops.read(t));
-  const x = host(trace.acts[stopAt]);
+  // The layer input on the host, downloaded only by the methods that use it.
+  const input = (): Float64Array => host(trace.acts[stopAt]);
   const walk = (how: WalkMode, keep = false) => walkBackward(pm, trace, R0, how, stopAt, keep);
   switch (method) {
     case 'lrp': {
@@ -62,6 +63,7 @@ export function attribute<T>(
     }
     case 'gradient-x-input': {
       const g = host(walk({ kind: 'gradient', mode: 'gradient' }).result);
+      const x = input();
       return { result: g.map((v, i) => v * x[i]), shape: inShape, layers: null };
     }
     case 'sensitivity': {
@@ -70,6 +72,7 @@ export function attribute<T>(
     }
     case 'integrated-gradients': {
       requireInput(stopAt, method);
+      const x = input();
       const steps = positiveInt(sampling.steps ?? 32, 'steps');
       const x0 = repeatPerSample(sampling.baseline ?? 0, trace.batch, x.length / trace.batch, 'baseline', 'a sample', 'baseline');
       const sum = new Float64Array(x.length);
@@ -82,6 +85,7 @@ export function attribute<T>(
     }
     case 'smoothgrad': {
       requireInput(stopAt, method);
+      const x = input();
       const samples = positiveInt(sampling.samples ?? 16, 'samples');
       const noise = sampling.noise ?? 0.1;
       if (!(noise >= 0 && Number.isFinite(noise))) throw new LrpError('E_USAGE', `noise must be a finite number >= 0, got ${noise}`);
