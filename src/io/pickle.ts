@@ -86,13 +86,15 @@ const MAX_LONG_BYTES = 256;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a Python pickle (protocols 0–4, as written by Python 2's `cPickle` with protocol 2 in the LRP
- * Toolbox) **without executing anything**: the opcodes are interpreted into plain values
+ * Reads a Python pickle (protocols 0–5: Python 2's `cPickle` protocol 2 as in the LRP Toolbox, and
+ * Python 3.8+'s protocols 3–5 with frames, `MEMOIZE`, `STACK_GLOBAL` and in-band `BYTEARRAY8`
+ * buffers) **without executing anything**: the opcodes are interpreted into plain values
  * ({@link PickleValue}). `GLOBAL`/`STACK_GLOBAL`/`INST` are refused unless `options.allow` accepts
  * the `module name`; `REDUCE`, `OBJ`, `INST`, `NEWOBJ` record a {@link PickleObject} instead of calling
  * anything, except two pure built-ins evaluated here: `_codecs encode(str, 'latin1'|'utf-8')`
  * (Python 3's way of pickling bytes) and `copy_reg _reconstructor(cls, base, state)`.
- * Persistent ids, the extension registry and sets are refused.
+ * Persistent ids, the extension registry, sets, out-of-band buffers (`NEXT_BUFFER`) and
+ * `NEWOBJ_EX` keyword arguments are refused. Byte strings are views on `bytes` (no copies).
  *
  * Bounded: every length prefix is checked against the bytes left before anything is allocated,
  * integers are limited to 256 bytes, the mark/stack/memo depths are limited, the reader is an
@@ -130,7 +132,7 @@ export function readPickle(bytes: Uint8Array, options: PickleOptions): PickleVal
   };
   const take = (n: number, what: string): Uint8Array => {
     r.need(pos, n, what);
-    const out = bytes.slice(pos, pos + n);
+    const out = bytes.subarray(pos, pos + n); // a view: byte strings share the pickle's memory
     pos += n;
     return out;
   };
@@ -294,6 +296,9 @@ export function readPickle(bytes: Uint8Array, options: PickleOptions): PickleVal
       case 0x42: push(take(length32('BINBYTES', false), 'BINBYTES')); break;
       case 0x43: push(take(u8('SHORT_BINBYTES length'), 'SHORT_BINBYTES')); break;
       case 0x8e: push(take(length64('BINBYTES8'), 'BINBYTES8')); break;
+      case 0x96: push(take(length64('BYTEARRAY8'), 'BYTEARRAY8')); break; // protocol 5 in-band buffer
+      case 0x97: fail('out-of-band buffers (NEXT_BUFFER, pickle protocol 5 with a buffer_callback) are not supported; pickle without buffer_callback'); break;
+      case 0x98: if (!(top() instanceof Uint8Array)) fail('READONLY_BUFFER on something that is not a buffer'); break;
       case 0x56: push(decodeRawUnicodeEscape(readLine('UNICODE')) ?? fail('bad raw-unicode-escape in UNICODE')); break;
       case 0x58: push(decodeUtf8(take(length32('BINUNICODE', false), 'BINUNICODE'))); break;
       case 0x8c: push(decodeUtf8(take(u8('SHORT_BINUNICODE length'), 'SHORT_BINUNICODE'))); break;
@@ -347,6 +352,13 @@ export function readPickle(bytes: Uint8Array, options: PickleOptions): PickleVal
         push(new PickleObject(asGlobal(pop(), 'NEWOBJ'), args));
         break;
       }
+      case 0x92: { // NEWOBJ_EX: cls.__new__(cls, *args, **kwargs); only empty kwargs
+        const kwargs = pop();
+        const args = asArgs(pop(), 'NEWOBJ_EX');
+        if (!(kwargs instanceof Map) || kwargs.size > 0) fail('NEWOBJ_EX with keyword arguments is not supported');
+        push(new PickleObject(asGlobal(pop(), 'NEWOBJ_EX'), args));
+        break;
+      }
       case 0x52: { // REDUCE
         const args = asArgs(pop(), 'REDUCE');
         push(call(asGlobal(pop(), 'REDUCE'), args));
@@ -362,6 +374,7 @@ export function readPickle(bytes: Uint8Array, options: PickleOptions): PickleVal
       }
       case 0x50: case 0x51: fail('persistent ids are not supported'); break;
       case 0x82: case 0x83: case 0x84: fail('the copy_reg extension registry is not supported'); break;
+      case 0x8f: case 0x90: case 0x91: fail('sets (EMPTY_SET, ADDITEMS, FROZENSET) are not supported'); break;
       default:
         fail(`unsupported or unknown opcode 0x${code.toString(16).padStart(2, '0')}`);
     }
