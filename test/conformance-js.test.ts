@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createExplainer } from '../src/explainer.js';
-import { fixturesDir, noteMissingFixtures } from './fixtures.js';
-import { caseModel, caseRuleOptions, caseTensor, referenceCases } from './support/reference-cases.js';
+import { caseModel, caseRuleOptions, caseTensor, expectedReferenceCases, manifestCases, referenceCases } from './support/reference-cases.js';
 import { relError } from './support/random-model.js';
+import { describeWith, toolboxFixtures } from './support/requirements.js';
 
-noteMissingFixtures('conformance (js backend)');
+describeWith(toolboxFixtures, 'the reference manifest', () => {
+  it('lists exactly the expected cases (none lost, none unchecked)', () => {
+    expect(manifestCases!.map((c) => [c.name, c.target])).toEqual(expectedReferenceCases);
+  });
+});
 
-describe.skipIf(!fixturesDir)('toolbox reference cases on the js backend (library)', () => {
+describeWith(toolboxFixtures, 'toolbox reference cases on the js backend (library)', () => {
   it.each(referenceCases.map((c) => [c.name, c] as const))('%s with --init R0 within 1e-9', async (_, c) => {
     const ex = await createExplainer(caseModel(c), { backend: 'js', keepSoftmax: c.softmax === 'keep' });
     const X = caseTensor(c, 'X');

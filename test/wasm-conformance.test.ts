@@ -1,20 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { WasmOps } from '../src/backends/wasm/ops.js';
 import { createExplainer } from '../src/explainer.js';
-import { fixturesDir, noteMissingFixtures } from './fixtures.js';
 import { caseModel, caseRuleOptions, caseTensor, referenceCases } from './support/reference-cases.js';
 import { relError } from './support/random-model.js';
+import { describeWith, toolboxFixtures } from './support/requirements.js';
 
 // Every toolbox reference case within the float32 tolerance, on the SIMD and on the scalar build.
-
-noteMissingFixtures('conformance (wasm backend)');
 
 const builds = [
   ['simd', WasmOps.createSync({ simd: true })],
   ['scalar', WasmOps.createSync({ simd: false })],
 ] as const;
 
-describe.skipIf(!fixturesDir)('toolbox reference cases on the wasm backend', () => {
+describeWith(toolboxFixtures, 'toolbox reference cases on the wasm backend', () => {
   for (const [build, ops] of builds) {
     it.each(referenceCases.map((c) => [c.name, c] as const))(`${build}: %s within 1e-4 (with R0, and from its target)`, async (_, c) => {
       const ex = await createExplainer(caseModel(c), { backend: ops, keepSoftmax: c.softmax === 'keep' });
