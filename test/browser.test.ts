@@ -3,12 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { projectRoot } from './fixtures.js';
-
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ready = existsSync(chromium) && existsSync(join(projectRoot, 'dist', 'index.js'));
-if (!ready) console.warn(`[lrpjs] browser test: ${chromium} or dist/ missing; skipped (.ci/run installs Debian's chromium)`);
+import { built, chromium, chromiumPath, describeWith } from './support/requirements.js';
 
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json' };
 
@@ -27,7 +24,7 @@ function serve(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-describe.skipIf(!ready)('the built package in headless Chromium, offline', () => {
+describeWith([chromium, built('index.js')], 'the built package in headless Chromium, offline', () => {
   let server: Server;
   beforeAll(async () => {
     server = await serve();
@@ -37,7 +34,7 @@ describe.skipIf(!ready)('the built package in headless Chromium, offline', () =>
   it('explains on the wasm backend with Node\'s numbers and renders ImageData, touching no other host', async () => {
     const { chromium: browserType } = await import('playwright-core');
     const browser = await browserType.launch({
-      executablePath: chromium,
+      executablePath: chromiumPath,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
     try {

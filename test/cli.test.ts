@@ -1,18 +1,20 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { createExplainer } from '../src/explainer.js';
+import { readDataFile } from '../src/io/data-file.js';
 import { readNpy } from '../src/io/npy.js';
 import { writeTextModel } from '../src/io/text-model.js';
 import { toFloat64 } from '../src/tensor.js';
-import { fixture, fixturesDir, noteMissingFixtures, projectRoot } from './fixtures.js';
-import { caseTensor, referenceCases } from './support/reference-cases.js';
+import { fixture, projectRoot } from './fixtures.js';
+import { built, describeWith, itWith, toolboxFixtures } from './support/requirements.js';
+import { caseModel, caseRuleOptions, caseTensor, referenceCases } from './support/reference-cases.js';
 import { randomMlp, relError } from './support/random-model.js';
 import { writeNpy } from '../src/io/npy.js';
 
-noteMissingFixtures('CLI conformance');
 
 /** Runs the CLI in-process, capturing its streams. */
 async function lrp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -25,7 +27,7 @@ async function lrp(...argv: string[]): Promise<{ code: number; out: string; err:
 const tmp = mkdtempSync(join(tmpdir(), 'lrpjs-cli-'));
 const readOut = (p: string) => toFloat64(readNpy(readFileSync(p)));
 
-describe.skipIf(!fixturesDir)('lrp explain reproduces every toolbox reference case', () => {
+describeWith(toolboxFixtures, 'lrp explain reproduces every toolbox reference case', () => {
   const cases = referenceCases.flatMap((c) => [
     [c.name, c, true] as const,
     ...(c.target === 'argmax' ? [[c.name, c, false] as const] : []),
@@ -51,15 +53,32 @@ describe.skipIf(!fixturesDir)('lrp explain reproduces every toolbox reference ca
     expect(relError(readOut(out).data, caseTensor(c, 'R').data)).toBeLessThan(1e-4);
   });
 
-  it('writes float32 .npy by default and .mat/.txt by extension', async () => {
+  it('writes .npy, .mat and .txt by extension, each holding the library\'s numbers (float32 by default, float64 with --dtype f64)', async () => {
     const c = referenceCases.find((k) => k.name === 'xor-epsilon')!;
+    const X = caseTensor(c, 'X');
     const base = ['explain', '--model', fixture('reference', c.model), '--input', fixture('reference', 'cases', c.name, 'X.npy'), ...c.flags];
-    await lrp(...base, '--out', join(tmp, 'r32.npy'));
-    expect(readNpy(readFileSync(join(tmp, 'r32.npy'))).dtype).toBe('float32');
-    expect((await lrp(...base, '--out', join(tmp, 'r.txt'))).code).toBe(0);
-    const rows = readFileSync(join(tmp, 'r.txt'), 'utf8').trim().split('\n');
-    expect(rows).toHaveLength(4);
-    expect((await lrp(...base, '--out', join(tmp, 'r.mat'))).code).toBe(0);
+    for (const [backend, dtype, expectedDtype] of [['wasm', 'f32', 'float32'], ['js', 'f64', 'float64']] as const) {
+      const ex = await createExplainer(caseModel(c), { backend });
+      const lib = ex.explain(X, caseRuleOptions(c)).relevance;
+      const want = dtype === 'f32' ? Array.from(Float32Array.from(lib.data)) : Array.from(lib.data);
+      ex.dispose();
+      for (const ext of ['npy', 'mat', 'txt'] as const) {
+        const out = join(tmp, `r-${backend}.${ext}`);
+        const r = await lrp(...base, '--backend', backend, ...(dtype === 'f64' ? ['--dtype', 'f64'] : []), '--out', out);
+        expect(r.err, `${backend} .${ext}`).toContain('wrote relevance');
+        expect(r.code).toBe(0);
+        const back = readDataFile(readFileSync(out), out);
+        expect(back.shape, `.${ext}`).toEqual([4, 2]);
+        // .txt is written as float64 text at full precision; the binary formats keep the dtype.
+        if (ext !== 'txt') expect(back.dtype, `.${ext}`).toBe(expectedDtype);
+        expect(Array.from(toFloat64(back).data), `${backend} .${ext}`).toEqual(want);
+        expect(relError(toFloat64(back).data, caseTensor(c, 'R').data)).toBeLessThan(dtype === 'f32' ? 1e-4 : 1e-9);
+      }
+      // The text file is one sample per row, its numbers parse back exactly with Number().
+      const rows = readFileSync(join(tmp, `r-${backend}.txt`), 'utf8').trim().split('\n');
+      expect(rows.flatMap((row) => row.trim().split(/\s+/).map(Number))).toEqual(want);
+      expect(rows).toHaveLength(4);
+    }
   });
 
   it('lrp info prints the layer table of LeNet-5', async () => {
@@ -127,7 +146,7 @@ describe('lrp error handling', () => {
     expect(r.err).toMatch(/E_SHAPE layer 0 \(Linear\): expects input \[4\] per sample, got \[5\]/);
   });
 
-  it.skipIf(!existsSync(join(projectRoot, 'dist', 'cli.js')))('the built binary exits 2 without a stack trace', () => {
+  itWith(built('cli.js'), 'the built binary exits 2 without a stack trace', () => {
     const r = spawnSync(process.execPath, [join(projectRoot, 'dist', 'cli.js'), 'explain', '--model', join(tmp, 'nope.txt'), '--input', input], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^lrp: E_IO .*nope\.txt: cannot read: ENOENT\n$/);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createExplainer } from '../src/explainer.js';
 import { caseModel, caseRuleOptions, caseTensor, expectedReferenceCases, manifestCases, referenceCases } from './support/reference-cases.js';
 import { relError } from './support/random-model.js';

@@ -10,6 +10,7 @@ import { readNpy, writeNpy } from '../src/io/npy.js';
 import { writeTextModel } from '../src/io/text-model.js';
 import { decodePng } from '../src/render/png.js';
 import { projectRoot } from './fixtures.js';
+import { deno, denoPath, describeWith, requirement } from './support/requirements.js';
 import { randomCnn, randomInput, randomMlp } from './support/random-model.js';
 
 /** Runs the CLI in-process, capturing its streams. */
@@ -23,7 +24,7 @@ async function lrp(...argv: string[]): Promise<{ code: number; out: string; err:
 const tmp = mkdtempSync(join(tmpdir(), 'lrpjs-demo-'));
 const shippedDir = join(projectRoot, 'models');
 const shipped = existsSync(join(shippedDir, DEMO_FILES.cnn)) && existsSync(join(shippedDir, DEMO_FILES.digits));
-if (!shipped) console.warn(`[lrpjs] demo: the shipped models (${shippedDir}/${DEMO_FILES.cnn}, ${DEMO_FILES.digits}) are missing; shipped-demo tests skipped`);
+const shippedModels = requirement('models', shipped, `the shipped models (${shippedDir}/${DEMO_FILES.cnn}, ${DEMO_FILES.digits}) are missing`);
 
 const methods = ['epsilon', 'alphabeta', 'epsilon-plus-flat', 'gradient'];
 
@@ -100,7 +101,7 @@ describe('findModelsDir', () => {
   });
 });
 
-describe.skipIf(!shipped)('lrp demo (shipped models)', () => {
+describeWith(shippedModels, 'lrp demo (shipped models)', () => {
   it('finds models/ by itself, prints the predictions and writes valid PNG strips', async () => {
     const digits = readNpy(readFileSync(join(shippedDir, DEMO_FILES.digits)));
     const n = Math.min(10, digits.shape[0]!); // the demo's default --count
@@ -123,16 +124,14 @@ describe.skipIf(!shipped)('lrp demo (shipped models)', () => {
   });
 });
 
-const deno = [join(projectRoot, 'node_modules', '.bin', 'deno'), 'deno'].find((d) => spawnSync(d, ['--version']).status === 0);
 const cli = join(projectRoot, 'dist', 'cli.js');
-const builtWithDemo = existsSync(cli) && readFileSync(cli, 'utf8').includes('lrp demo');
-if (!deno || !builtWithDemo) console.warn(`[lrpjs] demo: ${deno ? 'dist/cli.js without the demo (run npm run build)' : 'no deno binary'}; Deno demo test skipped`);
+const builtWithDemo = requirement('dist', existsSync(cli) && readFileSync(cli, 'utf8').includes('lrp demo'), 'dist/cli.js missing or without the demo (run npm run build)');
 
-describe.skipIf(!deno || !builtWithDemo)('lrp demo under Deno', () => {
+describeWith([deno, builtWithDemo], 'lrp demo under Deno', () => {
   it('runs the built CLI with read access and write access to the output folder only', () => {
     const out = join(tmp, 'deno-out');
     const models = shipped ? [] : ['--models', syntheticModels().dir];
-    const r = spawnSync(deno!, ['run', '--no-prompt', '--allow-read', `--allow-write=${out}`, cli, 'demo', '--out', out, '--count', '2', ...models], { encoding: 'utf8' });
+    const r = spawnSync(denoPath!, ['run', '--no-prompt', '--allow-read', `--allow-write=${out}`, cli, 'demo', '--out', out, '--count', '2', ...models], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/cnn \(.*\): \d\/2 correct/);

@@ -7,7 +7,8 @@ import { readMat, writeMat } from '../src/io/mat.js';
 import { readMatrixText, writeMatrixText } from '../src/io/matrix-text.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { sizeOf, type NdArray } from '../src/tensor.js';
-import { fixture, fixturesDir } from './fixtures.js';
+import { fixture } from './fixtures.js';
+import { itWith, toolboxFixtures } from './support/requirements.js';
 import { uniform } from './support/random-model.js';
 
 
@@ -166,7 +167,7 @@ describe('fuzzed .mat files', () => {
     expect(r.refused).toBeGreaterThan(500);
   });
 
-  it.skipIf(!fixturesDir)('reads or refuses mutations of the toolbox test_images.mat', () => {
+  itWith(toolboxFixtures, 'reads or refuses mutations of the toolbox test_images.mat', () => {
     const real = readFileSync(fixture('toolbox', 'data', 'test_images.mat'));
     expectSafe(mutations([real], 12, 5, () => 400), (b) => readMat(b, 'fuzz.mat'), checkVars, position);
   });

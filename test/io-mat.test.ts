@@ -5,7 +5,8 @@ import { LrpError } from '../src/errors.js';
 import { readMat, readMatVariable, writeMat } from '../src/io/mat.js';
 import { readNpy } from '../src/io/npy.js';
 import { sizeOf, type DType, type NdArray, type TypedArray } from '../src/tensor.js';
-import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { fixture } from './fixtures.js';
+import { describeWith, toolboxFixtures } from './support/requirements.js';
 import { expectLrpError } from './support/expect-error.js';
 
 // --- a tiny MAT-file builder for hand-made files (either byte order) ---
@@ -237,8 +238,7 @@ describe('MAT writer', () => {
   });
 });
 
-describe.skipIf(!fixturesDir)('MAT toolbox fixtures', () => {
-  noteMissingFixtures('MAT toolbox fixtures');
+describeWith(toolboxFixtures, 'MAT toolbox fixtures', () => {
 
   it('reads test_images.mat: 10000 x 784 digits 0..255, double class stored as uint8, compressed', () => {
     const bytes = readFileSync(fixture('toolbox', 'data', 'test_images.mat'));

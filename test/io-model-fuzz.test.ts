@@ -5,7 +5,8 @@ import { parseModel } from '../src/io/model-file.js';
 import { readNnModel } from '../src/io/nn-model.js';
 import { readTextModel, writeTextModel } from '../src/io/text-model.js';
 import type { Model } from '../src/model/layers.js';
-import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { fixture, fixturesDir } from './fixtures.js';
+import { itWith, toolboxFixtures } from './support/requirements.js';
 import { uniform } from './support/random-model.js';
 
 
@@ -159,7 +160,6 @@ function mutateBytes(r: Rand, src: Uint8Array, structural: readonly number[]): U
   return b;
 }
 
-noteMissingFixtures('io-model-fuzz');
 
 describe('fuzzed model files give a Model or an LrpError, never anything else', () => {
   it('text models: bit flips, truncations, token and line edits', () => {
@@ -198,7 +198,7 @@ describe('fuzzed model files give a Model or an LrpError, never anything else', 
     expect(errors).toBeGreaterThan(1000);
   }, 20000);
 
-  it.skipIf(!fixturesDir)('LeNet-5.nn: mutations aimed at its structure', () => {
+  itWith(toolboxFixtures, 'LeNet-5.nn: mutations aimed at its structure', () => {
     const r = uniform(99);
     const lenet = new Uint8Array(readFileSync(fixture('toolbox/models/LeNet-5.nn')));
     const positions = structuralPositions(lenet);

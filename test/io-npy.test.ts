@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { LrpError } from '../src/errors.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { sizeOf, type DType, type NdArray, type TypedArray } from '../src/tensor.js';
-import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { fixture } from './fixtures.js';
+import { describeWith, toolboxFixtures } from './support/requirements.js';
 import { expectLrpError } from './support/expect-error.js';
 
 /** Builds `.npy` bytes from a header dict text and raw data bytes (header padded to 64 with spaces). */
@@ -156,8 +157,7 @@ describe('npy reader', () => {
   });
 });
 
-describe.skipIf(!fixturesDir)('npy toolbox fixtures', () => {
-  noteMissingFixtures('npy toolbox fixtures');
+describeWith(toolboxFixtures, 'npy toolbox fixtures', () => {
 
   it('reads test_labels.npy with its Python-2 header (10000L, 1L)', () => {
     const bytes = readFileSync(fixture('toolbox', 'data', 'test_labels.npy'));

@@ -6,7 +6,8 @@ import { PickleGlobal, isPickleTuple, readPickle } from '../src/io/pickle.js';
 import { decodeRawUnicodeEscape, decodeStringRepr } from '../src/io/pickle-protocol0.js';
 import { readTextModel } from '../src/io/text-model.js';
 import type { Model } from '../src/model/layers.js';
-import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { fixture } from './fixtures.js';
+import { describeWith, toolboxFixtures } from './support/requirements.js';
 import { expectLrpError } from './support/expect-error.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -212,9 +213,8 @@ Rect
 Flatten
 `;
 
-noteMissingFixtures('io-pickle');
 
-describe.skipIf(!fixturesDir)('LeNet-5.nn from the toolbox', () => {
+describeWith(toolboxFixtures, 'LeNet-5.nn from the toolbox', () => {
   it('gives the same layers and bit-identical weights as LeNet-5.txt', () => {
     const nn = readNnModel(new Uint8Array(readFileSync(fixture('toolbox/models/LeNet-5.nn'))), 'LeNet-5.nn');
     const txt = readTextModel(readFileSync(fixture('toolbox/models/LeNet-5.txt'), 'utf8'), 'LeNet-5.txt');

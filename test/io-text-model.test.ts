@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { readTextModel, writeTextModel } from '../src/io/text-model.js';
 import { conv2dLayer, linearLayer, poolLayer, sequential, simpleLayer } from '../src/model/build.js';
 import { type Model, layerName } from '../src/model/layers.js';
-import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { fixture } from './fixtures.js';
+import { describeWith, toolboxFixtures } from './support/requirements.js';
 import { expectLrpError } from './support/expect-error.js';
 
 /** Layer names plus the header numbers, e.g. `Convolution 5 5 1 10 1 1`. */
@@ -61,9 +62,8 @@ const EXPECTED: Record<string, string[]> = {
   'reference/models/mlp-tanh.txt': ['Linear 784 128', 'Tanh', 'Linear 128 64', 'Tanh', 'Linear 64 10', 'SoftMax'],
 };
 
-noteMissingFixtures('io-text-model');
 
-describe.skipIf(!fixturesDir)('text models of the toolbox fixtures', () => {
+describeWith(toolboxFixtures, 'text models of the toolbox fixtures', () => {
   it('covers every text model shipped with the fixtures', () => {
     const shipped = ['toolbox/models', 'reference/models'].flatMap((d) =>
       readdirSync(fixture(d)).filter((f) => f.endsWith('.txt')).map((f) => `${d}/${f}`),

@@ -14,7 +14,8 @@ import {
   lookupColor,
   type LutColormap,
 } from '../src/render/index.js';
-import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { fixture } from './fixtures.js';
+import { describeWith, toolboxFixtures } from './support/requirements.js';
 
 function lut(name: string): LutColormap {
   const c = getColormap(name);
@@ -149,8 +150,7 @@ describe('Zennit maps', () => {
   });
 });
 
-describe.skipIf(!fixturesDir)('render.py colormaps on fixtures/render/R.npy', () => {
-  noteMissingFixtures('render colormaps');
+describeWith(toolboxFixtures, 'render.py colormaps on fixtures/render/R.npy', () => {
   const names = ['jet', 'binary', 'seismic', 'gray-red', 'gray-red2', 'black-green', 'black-firered', 'blue-black-yellow'];
   for (const name of names) {
     it(`hm_${name}.npy within 1/255`, () => {

@@ -5,7 +5,8 @@ import { readNpy } from '../src/io/npy.js';
 import { toFloat64, type Tensor } from '../src/tensor.js';
 import { canny, digitToRgb, heatmap, heatmaps, hmToRgb, stripImages, toRgba, type RgbaImage } from '../src/render/index.js';
 import { decodePng } from '../src/render/png.js';
-import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { fixture } from './fixtures.js';
+import { describeWith, toolboxFixtures } from './support/requirements.js';
 
 const loadNpy = (...parts: string[]) => toFloat64(readNpy(new Uint8Array(readFileSync(fixture(...parts)))));
 const t = (data: number[], shape: number[]): Tensor => ({ data: Float64Array.from(data), shape });
@@ -141,8 +142,7 @@ describe('heatmap pipeline', () => {
   });
 });
 
-describe.skipIf(!fixturesDir)('render.py outputs in fixtures/render', () => {
-  noteMissingFixtures('render heatmap');
+describeWith(toolboxFixtures, 'render.py outputs in fixtures/render', () => {
 
   it('digit_to_rgb(X, scaling=3) matches digit_binary_x3.npy', () => {
     const ref = loadNpy('render', 'digit_binary_x3.npy');

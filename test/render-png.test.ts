@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { LrpError } from '../src/errors.js';
 import { heatmap, type RgbaImage } from '../src/render/index.js';
 import { decodePng, encodePng } from '../src/render/png.js';
-import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { fixture } from './fixtures.js';
+import { describeWith, toolboxFixtures } from './support/requirements.js';
 import { uniform } from './support/random-model.js';
 
 function formatError(fn: () => unknown): string | undefined {
@@ -61,8 +62,7 @@ describe('PNG', () => {
   });
 });
 
-describe.skipIf(!fixturesDir)('PNG of the toolbox', () => {
-  noteMissingFixtures('render png');
+describeWith(toolboxFixtures, 'PNG of the toolbox', () => {
   it('decodes strip.png (skimage.io.imsave output)', () => {
     const img = decodePng(new Uint8Array(readFileSync(fixture('render', 'strip.png'))));
     expect([img.width, img.height]).toEqual([98, 48]);

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createExplainer } from '../src/explainer.js';
 import { readMatVariable } from '../src/io/mat.js';
 import { readNpy } from '../src/io/npy.js';
 import { readTextModel } from '../src/io/text-model.js';
 import { toFloat64 } from '../src/tensor.js';
-import { fixture, fixturesDir, noteMissingFixtures } from './fixtures.js';
+import { fixture } from './fixtures.js';
+import { describeWith, toolboxFixtures } from './support/requirements.js';
 
-noteMissingFixtures('toolbox LeNet-5 accuracy');
 
 /** The toolbox demo's preprocessing: x/127.5 − 1, 28×28 padded to 32×32 with −1, NHWC. */
 function toLenetInput(pixels: Float64Array, n: number): Float64Array {
@@ -20,7 +20,7 @@ function toLenetInput(pixels: Float64Array, n: number): Float64Array {
   return out;
 }
 
-describe.skipIf(!fixturesDir)('the toolbox LeNet-5 on its MNIST test set', () => {
+describeWith(toolboxFixtures, 'the toolbox LeNet-5 on its MNIST test set', () => {
   it('classifies the first 1000 digits of test_images.mat with accuracy >= 0.98', async () => {
     const images = toFloat64(readMatVariable(readFileSync(fixture('toolbox', 'data', 'test_images.mat'))));
     const labels = toFloat64(readNpy(readFileSync(fixture('toolbox', 'data', 'test_labels.npy'))));

@@ -19,6 +19,7 @@ import { Rng } from '../src/rng.js';
 import { train } from '../src/train/train.js';
 import type { TrainProgress } from '../src/train/options.js';
 import { main } from '../src/cli/main.js';
+import { describeWith, requirement } from './support/requirements.js';
 
 const js = new JsOps() as Ops<unknown>;
 const wasm = WasmOps.createSync() as Ops<unknown>;
@@ -293,15 +294,17 @@ describe('lrp train (CLI)', () => {
   });
 });
 
-describe('the shipped demo models', () => {
-  const dir = new URL('../models/', import.meta.url);
-  const has = existsSync(new URL('mnist-cnn.txt', dir));
+const shippedDir = new URL('../models/', import.meta.url);
+const shippedModels = requirement('models', existsSync(new URL('mnist-cnn.txt', shippedDir)), `${shippedDir.pathname}mnist-cnn.txt is missing`);
+
+describeWith(shippedModels, 'the shipped demo models', () => {
+  const dir = shippedDir;
   const digits = (): { x: Tensor; y: Tensor } => ({
     x: toFloat64(readNpy(readFileSync(new URL('digits.npy', dir)))),
     y: toFloat64(readNpy(readFileSync(new URL('digit-labels.npy', dir)))),
   });
 
-  it.skipIf(!has).each([['mnist-cnn.txt', 32], ['mnist-mlp.txt', 30]] as const)('%s loads and classifies at least %i of the 32 held-out digits', async (file, least) => {
+  it.each([['mnist-cnn.txt', 32], ['mnist-mlp.txt', 30]] as const)('%s loads and classifies at least %i of the 32 held-out digits', async (file, least) => {
     const model = readTextModel(readFileSync(new URL(file, dir), 'utf8'), file);
     const d = digits();
     expect(d.x.shape).toEqual([32, 28, 28, 1]);
@@ -310,7 +313,7 @@ describe('the shipped demo models', () => {
     expect(readFileSync(new URL(file, dir)).length).toBeLessThan(2_000_000);
   });
 
-  it.skipIf(!has)('ship the licence of the mnist package', () => {
+  it('ship the licence of the mnist package', () => {
     expect(readFileSync(new URL('LICENSE-mnist.txt', dir), 'utf8')).toMatch(/MIT License[\s\S]*Juan Cazala/);
   });
 });

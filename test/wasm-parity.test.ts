@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createBackend, init } from '../src/backends/index.js';
@@ -6,6 +6,7 @@ import { WasmOps, wasmBytes } from '../src/backends/wasm/index.js';
 import { createExplainer } from '../src/explainer.js';
 import type { Padding } from '../src/model/layers.js';
 import { projectRoot } from './fixtures.js';
+import { built, itWith } from './support/requirements.js';
 import { type CnnOptions, randomCnn, randomInput, randomMlp, relError } from './support/random-model.js';
 
 const rulesToCheck = ['simple', 'epsilon=0.1', 'alphabeta=2', 'alphabeta=1,0', 'flat', 'ww', 'zplus', 'zbox=-3,3', 'gamma=0.25'];
@@ -80,7 +81,7 @@ describe('wasm backend selection and builds', () => {
     expect(((await createBackend('wasm')) as WasmOps).simd).toBe(true);
   });
 
-  it.skipIf(!existsSync(join(projectRoot, 'dist', 'lrp-simd.wasm')))('the shipped dist/lrp-*.wasm files are the embedded builds', async () => {
+  itWith(built('lrp-simd.wasm'), 'the shipped dist/lrp-*.wasm files are the embedded builds', async () => {
     for (const simd of [true, false]) {
       const file = readFileSync(join(projectRoot, 'dist', `lrp-${simd ? 'simd' : 'scalar'}.wasm`));
       expect(Buffer.from(wasmBytes(simd)).equals(file)).toBe(true);
