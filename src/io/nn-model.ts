@@ -33,16 +33,23 @@ const OTHER_GLOBALS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The allow-list of globals in a pickled toolbox model: the toolbox module classes as
- * `modules.<file> <Class>` (e.g. `modules.linear Linear`, as in `LeNet-5.nn`) or `<file> <Class>`,
- * plus {@link OTHER_GLOBALS} (numpy's `_reconstruct` and protocol 5's `_frombuffer`, from
- * `numpy.core` (numpy 1.x) or `numpy._core` (numpy 2.x), `ndarray`, `dtype`, `copy_reg _reconstructor`,
- * `object`, `_codecs encode`). Everything else is refused.
+ * The allow-list of globals in a pickled toolbox model, as `module name` strings: the toolbox module
+ * classes as `modules.<file> <Class>` (e.g. `modules.linear Linear`, as in `LeNet-5.nn`) or
+ * `<file> <Class>`, plus {@link OTHER_GLOBALS} (numpy's `_reconstruct` and protocol 5's
+ * `_frombuffer`, from `numpy.core` (numpy 1.x) or `numpy._core` (numpy 2.x), `ndarray`, `dtype`,
+ * `copy_reg _reconstructor`, `object`, `_codecs encode`). Nothing else is ever accepted.
+ */
+export const TOOLBOX_PICKLE_GLOBALS: ReadonlySet<string> = new Set([
+  ...[...TOOLBOX_CLASSES].flatMap(([cls, file]) => [`modules.${file} ${cls}`, `${file} ${cls}`]),
+  ...OTHER_GLOBALS,
+]);
+
+/**
+ * True where `module`.`name` is in {@link TOOLBOX_PICKLE_GLOBALS} (exact, case-sensitive match;
+ * names holding white space never match). The pickle reader refuses every other global.
  */
 export function isToolboxPickleGlobal(module: string, name: string): boolean {
-  const file = TOOLBOX_CLASSES.get(name);
-  if (file !== undefined && (module === `modules.${file}` || module === file)) return true;
-  return OTHER_GLOBALS.has(`${module} ${name}`);
+  return !/\s/.test(module) && !/\s/.test(name) && TOOLBOX_PICKLE_GLOBALS.has(`${module} ${name}`);
 }
 
 function fail(message: string, where: string): never {
