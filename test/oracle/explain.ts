@@ -67,7 +67,7 @@ export function oracleExplain(model: Model, data: ArrayLike<number>, shape: read
       const k = o.target ?? firstArgmax(y);
       R0[k] = y[k];
     }
-    let R = R0;
+    let R: Float64Array = R0;
     for (let i = layers.length - 1; i >= 0; i--) {
       const args = [layers[i], t.wirings[i], t.acts[i], t.acts[i + 1], R] as const;
       R = method === 'lrp' ? oracleLrpLayer(...args, o.rules?.[i] ?? null) : oracleGradLayer(...args, gradMode(method));

@@ -53,7 +53,7 @@ export function forwardLayer(layer: Layer, w: Wiring | null, x: Float64Array): F
 
 /** Runs the model on one sample of per-sample shape `inShape`, keeping every activation. */
 export function oracleForward(model: Model, sample: Float64Array, inShape: readonly number[]): OracleTrace {
-  const acts = [Float64Array.from(sample)];
+  const acts: Float64Array[] = [Float64Array.from(sample)];
   const shapes = [[...inShape]];
   const wirings: (Wiring | null)[] = [];
   model.layers.forEach((layer, i) => {
