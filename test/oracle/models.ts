@@ -23,6 +23,8 @@ export interface GridCase {
 }
 
 const paddings: Padding[] = ['valid', 'same', [1, 0, 2, 1]];
+/** The second convolution's explicit padding: smaller than its 2×2 window, so no window lies wholly in padding. */
+const innerPadding: Padding = [1, 0, 0, 1];
 const pools = ['sumpool', 'avgpool', 'maxpool'] as const;
 const poolGeometry: [number, number, Padding][] = [[2, 2, 'valid'], [3, 2, 'same'], [3, 1, [1, 1, 0, 1]]];
 
@@ -44,7 +46,7 @@ export function gridCases(bias = true): GridCase[] {
   return out;
 }
 
-/** conv(3×3×2×4, stride s) → act → pool → conv(2×2×4×3, stride 1 or 2) → act → flatten → linear 5 → act → linear 3 (→ softmax). */
+/** conv(3×3×2×4, stride s) → act → pool → conv(2×2×4×3, stride 1 or 2; explicit padding [1, 0, 0, 1]) → act → flatten → linear 5 → act → linear 3 (→ softmax). */
 export function gridModel(seed: number, c: GridCase, softmax = false): { model: Model; inShape: number[] } {
   const r = gaussian(seed);
   const b = (n: number): Float64Array => (c.bias ? randomArray(r, n, 0.1) : new Float64Array(n));
@@ -53,7 +55,7 @@ export function gridModel(seed: number, c: GridCase, softmax = false): { model: 
     conv2dLayer([3, 3, 2, 4], [c.stride, c.stride], randomArray(r, 72, 0.4), b(4), c.padding),
     act(),
     poolLayer(c.pool, [c.poolWindow, c.poolWindow], [c.poolStride, c.poolStride], c.poolPadding),
-    conv2dLayer([2, 2, 4, 3], [1 + (seed % 2), 1], randomArray(r, 48, 0.4), b(3), c.padding),
+    conv2dLayer([2, 2, 4, 3], [1 + (seed % 2), 1], randomArray(r, 48, 0.4), b(3), c.padding === 'valid' || c.padding === 'same' ? c.padding : innerPadding),
     act(),
     simpleLayer('flatten'),
   ];
