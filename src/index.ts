@@ -30,6 +30,7 @@ export {
   type Explanation,
 } from './explainer.js';
 export { loadModel } from './io/load-model.js';
+export { type ReadInputOptions, DEFAULT_MAX_INPUT_BYTES } from './io/file-system.js';
 export { readTextModel, writeTextModel } from './io/text-model.js';
 export { readNnModel } from './io/nn-model.js';
 export { parseModel } from './io/model-file.js';

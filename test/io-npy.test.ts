@@ -153,7 +153,62 @@ describe('npy reader', () => {
     expectFormatError(() => readNpy(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", data, 4)), /version 4/);
     const hugeHeader = npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", data, 2);
     new DataView(hugeHeader.buffer).setUint32(8, 0xfffffff0, true);
-    expectFormatError(() => readNpy(hugeHeader), /byte 12: truncated: header needs 4294967280 bytes/);
+    expectFormatError(() => readNpy(hugeHeader), /byte 8: header length 4294967280 exceeds the limit of 10000 bytes/);
+    expectFormatError(() => readNpy(hugeHeader, 'npy', { maxHeaderBytes: 2 ** 32 }), /byte 12: truncated: header needs 4294967280 bytes/);
+  });
+
+  it('caps the header length (numpy max_header_size, 10,000 bytes by default) before parsing it', () => {
+    const long = `{'descr': '<f8', 'fortran_order': False, 'shape': (2,), ${"'pad': 0, ".repeat(2000)}}`;
+    const data = new Uint8Array(Float64Array.from([1, 2]).buffer);
+    const bytes = npyBytes(long, data, 2);
+    const e = expectFormatError(() => readNpy(bytes, 'long.npy'), /header length \d+ exceeds the limit of 10000 bytes/);
+    expect(e.where).toBe('long.npy, byte 8');
+    expect(Array.from(readNpy(bytes, 'long.npy', { maxHeaderBytes: 30000 }).data as Float64Array)).toEqual([1, 2]);
+    const short = npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", data);
+    expectFormatError(() => readNpy(short, 's.npy', { maxHeaderBytes: 16 }), /exceeds the limit of 16 bytes/);
+  });
+});
+
+describe('npy data is viewed, not copied, where alignment and byte order allow', () => {
+  const values = [1.5, -2, 3.25, 1e300, -0, 7];
+  const cases: [DType, TypedArray][] = [
+    ['float64', Float64Array.from(values)],
+    ['float32', Float32Array.from(values.slice(0, 4))],
+    ['int32', Int32Array.from([1, -2, 3, 4])],
+    ['uint16', Uint16Array.from([1, 2, 65535])],
+    ['int64', BigInt64Array.from([1n, -2n])],
+  ];
+  it.each(cases)('%s: a view on the file bytes, same values as a copy', (dtype, data) => {
+    const file = writeNpy({ dtype, data, shape: [data.length] });
+    const a = readNpy(file);
+    expect(a.data.buffer).toBe(file.buffer);
+    expect(Array.from(a.data as Float64Array)).toEqual(Array.from(data as Float64Array));
+  });
+
+  it.each([1, 2, 3, 4, 5, 6, 7])('misaligned by %i byte(s): a copy with the same values', (k) => {
+    const file = writeNpy({ dtype: 'float64', data: Float64Array.from(values), shape: [2, 3] });
+    const holder = new Uint8Array(file.length + 8);
+    holder.set(file, k);
+    const a = readNpy(holder.subarray(k, k + file.length));
+    expect(a.data.buffer).not.toBe(holder.buffer);
+    expect(Array.from(a.data as Float64Array)).toEqual(values);
+  });
+
+  it('big-endian, Fortran-order and bool data are converted into a new array', () => {
+    const be = new Uint8Array(16);
+    new DataView(be.buffer).setFloat64(0, 1.5, false);
+    new DataView(be.buffer).setFloat64(8, -2, false);
+    const bigEndian = npyBytes("{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }", be);
+    const a = readNpy(bigEndian);
+    expect(a.data.buffer).not.toBe(bigEndian.buffer);
+    expect(Array.from(a.data as Float64Array)).toEqual([1.5, -2]);
+    const fortran = npyBytes("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 3), }", new Uint8Array(Float64Array.from(values).buffer));
+    const f = readNpy(fortran);
+    expect(f.data.buffer).not.toBe(fortran.buffer);
+    expect(Array.from(f.data as Float64Array)).toEqual([1.5, 3.25, -0, -2, 1e300, 7]);
+    const bool = npyBytes("{'descr': '|b1', 'fortran_order': False, 'shape': (3,), }", Uint8Array.from([0, 2, 1]));
+    expect(Array.from(readNpy(bool).data as Uint8Array)).toEqual([0, 1, 1]);
+    expect(Array.from(bool.subarray(bool.length - 3))).toEqual([0, 2, 1]); // the file bytes are left alone
   });
 });
 

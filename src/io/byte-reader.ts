@@ -44,6 +44,15 @@ export function dtypeOfArray(a: unknown): DType | undefined {
   return undefined;
 }
 
+/**
+ * `count` elements of `dtype` at `offset` of `bytes` as a typed-array view sharing its memory (no
+ * copy). The caller checks the bounds, the byte order and that `bytes.byteOffset + offset` is a
+ * multiple of the element size.
+ */
+export function viewElements(bytes: Uint8Array, offset: number, dtype: DType, count: number): TypedArray {
+  return new CTORS[dtype](bytes.buffer as ArrayBuffer, bytes.byteOffset + offset, count);
+}
+
 /** Reverses the bytes of every `size`-byte element of `bytes` in place. */
 function swapBytes(bytes: Uint8Array, size: number): void {
   if (size === 1) return;

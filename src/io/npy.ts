@@ -1,11 +1,20 @@
 import { LrpError } from '../errors.js';
 import type { DType, NdArray } from '../tensor.js';
-import { ByteReader, DTYPE_BYTES, dtypeOfArray, encodeElements } from './byte-reader.js';
+import { ByteReader, DTYPE_BYTES, HOST_LITTLE_ENDIAN, dtypeOfArray, encodeElements, viewElements } from './byte-reader.js';
 import { columnMajorToRowMajor } from './column-major.js';
 import { parsePythonLiteral, type PyValue } from './python-literal.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const MAX_DIMS = 64;
+
+/** Default longest header accepted, in bytes: numpy's own `max_header_size` default. */
+export const DEFAULT_MAX_NPY_HEADER_BYTES = 10000;
+
+/** Options of {@link readNpy}. */
+export interface ReadNpyOptions {
+  /** Longest header accepted in bytes (default 10,000, as `numpy.load`); longer is `E_FORMAT`. */
+  readonly maxHeaderBytes?: number;
+}
 
 const KIND_TO_DTYPE: Readonly<Record<string, DType>> = {
   f4: 'float32',
@@ -70,13 +79,19 @@ function interpretHeader(dict: PyValue, fail: (message: string) => never): NpyHe
  * The header dict is parsed here, Python-2 headers included (`(10000L, 1L)`). Supported dtypes are
  * f4 f8 u1 i1 u2 i2 u4 i4 u8 i8 in either byte order, and `b1` (bool) read as uint8 0/1.
  * Fortran-order arrays are transposed to C order. The declared size is checked against the bytes
- * present before anything is allocated; bytes after the data are ignored (as NumPy does).
+ * present before anything is allocated; bytes after the data are ignored (as NumPy does). The
+ * header may be at most `options.maxHeaderBytes` long (10,000 by default, numpy's limit).
+ *
+ * No copy where none is needed: C-order data in host byte order whose offset in `bytes.buffer` is
+ * a multiple of the element size (always so for numpy's 64-byte-aligned headers on an aligned
+ * buffer) comes back as a typed-array **view** on `bytes` and shares its memory; other data
+ * (byte-swapped, Fortran order, bool, misaligned) is copied. The values are the same either way.
  *
  * @param bytes the whole file
  * @param where file name for messages (default `npy`)
  * @throws LrpError `E_FORMAT` naming `where` and the byte offset for any malformed or unsupported file
  */
-export function readNpy(bytes: Uint8Array, where = 'npy'): NdArray {
+export function readNpy(bytes: Uint8Array, where = 'npy', options: ReadNpyOptions = {}): NdArray {
   const r = new ByteReader(bytes, where, true);
   r.need(0, 10, 'npy magic and version');
   for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) r.fail('not an .npy file (bad magic string)', i);
@@ -84,6 +99,8 @@ export function readNpy(bytes: Uint8Array, where = 'npy'): NdArray {
   if (major < 1 || major > 3) r.fail(`unsupported .npy format version ${major}.${bytes[7]}`, 6);
   const headerLen = major === 1 ? r.u16(8, 'header length') : r.u32(8, 'header length');
   const headerStart = major === 1 ? 10 : 12;
+  const maxHeader = options.maxHeaderBytes ?? DEFAULT_MAX_NPY_HEADER_BYTES;
+  if (headerLen > maxHeader) r.fail(`header length ${headerLen} exceeds the limit of ${maxHeader} bytes (maxHeaderBytes; numpy's max_header_size)`, 8);
   r.need(headerStart, headerLen, 'header');
   const raw = bytes.subarray(headerStart, headerStart + headerLen);
   let text: string;
@@ -105,6 +122,10 @@ export function readNpy(bytes: Uint8Array, where = 'npy'): NdArray {
   const itemBytes = DTYPE_BYTES[header.dtype];
   if (count * itemBytes > available) {
     r.fail(`truncated: shape (${header.shape.join(', ')}) of ${header.dtype} needs ${count * itemBytes} data bytes but only ${available} are present`, dataStart);
+  }
+  const aligned = (bytes.byteOffset + dataStart) % itemBytes === 0;
+  if (aligned && !header.bool && header.littleEndian === HOST_LITTLE_ENDIAN && !(header.fortran && count > 0)) {
+    return { dtype: header.dtype, data: viewElements(bytes, dataStart, header.dtype, count), shape: header.shape };
   }
   let data = r.elements(dataStart, header.dtype, count, 'array data', header.littleEndian);
   if (header.bool) {

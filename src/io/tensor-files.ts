@@ -1,16 +1,20 @@
 import { LrpError } from '../errors.js';
 import { readDataFile, writeDataFile } from './data-file.js';
-import { readFileBytes, writeFileBytes } from './file-system.js';
+import { type ReadInputOptions, readFileBytes, writeFileBytes } from './file-system.js';
 import { type NdArray, type Tensor, showShape, toFloat64 } from '../tensor.js';
 
-/** Reads a `.npy`, `.mat` (variable `data`) or `.txt` file as a float64 tensor. */
-export async function readTensor(path: string): Promise<Tensor & { data: Float64Array }> {
-  return toFloat64(readDataFile(await readFileBytes(path), path), path);
+/**
+ * Reads a `.npy`, `.mat` (variable `data`) or `.txt` file as a float64 tensor (float64 data as
+ * read, without another copy). The file may hold at most `options.maxBytes` (see `readFileBytes`).
+ */
+export async function readTensor(path: string, options: ReadInputOptions = {}): Promise<Tensor & { data: Float64Array }> {
+  const a = readDataFile(await readFileBytes(path, options), path);
+  return a.data instanceof Float64Array ? { data: a.data, shape: [...a.shape] } : toFloat64(a, path);
 }
 
 /** Reads a batch of samples: a tensor whose first dimension is the batch (`[N, ...]`, rank ≥ 2). */
-export async function readBatch(path: string): Promise<Tensor & { data: Float64Array }> {
-  const t = await readTensor(path);
+export async function readBatch(path: string, options: ReadInputOptions = {}): Promise<Tensor & { data: Float64Array }> {
+  const t = await readTensor(path, options);
   if (t.shape.length < 2) {
     throw new LrpError('E_SHAPE', `shape ${showShape(t.shape)} has no batch dimension: samples go first, [N, ...] (e.g. [1, ${t.shape.join(', ')}] for one sample)`, path);
   }
