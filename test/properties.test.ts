@@ -59,13 +59,16 @@ describe('LRP properties on the js backend', () => {
     const g = ex.explain(x, { method: 'gradient', initial: onehot }).relevance.data;
     const h = 1e-6;
     const f = (d: Float64Array) => ex.forward({ data: d, shape: x.shape }).output.data[target];
-    for (const i of [0, 5, 17, 40, x.data.length - 1]) {
+    // every input element, not a sample of them
+    const fd = Float64Array.from(x.data, (_, i) => {
       const up = Float64Array.from(x.data);
       const dn = Float64Array.from(x.data);
       up[i] += h;
       dn[i] -= h;
-      expect(g[i]).toBeCloseTo((f(up) - f(dn)) / (2 * h), 6);
-    }
+      return (f(up) - f(dn)) / (2 * h);
+    });
+    expect(fd.some((v) => Math.abs(v) > 1e-3)).toBe(true);
+    for (let i = 0; i < fd.length; i++) expect(Math.abs(g[i] - fd[i]), `element ${i}`).toBeLessThan(1e-6 * (1 + Math.abs(fd[i])));
   });
 
   it('one forward pass serves many explanations exactly like separate runs', async () => {
@@ -95,12 +98,50 @@ describe('LRP properties on the js backend', () => {
     expect(Array.from(full.layers![0].data)).toEqual(Array.from(full.relevance.data));
   });
 
-  it('integrated gradients satisfies completeness for a ReLU net from a zero baseline', async () => {
+  it('integrated gradients on a bias-free ReLU net is exactly x ⊙ ∇f(x) and complete (f is positively homogeneous)', async () => {
+    // f(αx) = α f(x) for α > 0, so the gradient is constant along the path and any midpoint sum is exact.
     const model = randomMlp(13, [5, 8, 3], { bias: false });
     const ex = await createExplainer(model, { backend: 'js' });
-    const x = randomInput(14, 1, [5]);
-    const e = ex.explain(x, { method: 'integrated-gradients', steps: 256, target: 0, initial: { data: new Float64Array([1, 0, 0]), shape: [1, 3] } });
-    expect(sum(e.relevance.data)).toBeCloseTo(e.output.data[0], 2);
+    const x = randomInput(14, 2, [5]);
+    const onehot = { data: new Float64Array([1, 0, 0, 1, 0, 0]), shape: [2, 3] };
+    const e = ex.explain(x, { method: 'integrated-gradients', steps: 7, initial: onehot });
+    const gxi = ex.explain(x, { method: 'gradient-x-input', initial: onehot }).relevance.data;
+    expect(relError(e.relevance.data, gxi)).toBeLessThan(1e-12);
+    const rs = perSample(e.relevance.data, 2);
+    for (let s = 0; s < 2; s++) expect(Math.abs(rs[s] - e.output.data[s * 3]) / Math.abs(e.output.data[s * 3])).toBeLessThan(1e-12);
+  });
+
+  it('integrated gradients equals a hand-computed midpoint Riemann sum of gradients (tanh net with bias, baseline)', async () => {
+    const model = randomMlp(19, [5, 8, 3], { activation: 'tanh' });
+    const ex = await createExplainer(model, { backend: 'js' });
+    const x = randomInput(20, 1, [5]);
+    const baseline = Float64Array.from([0.5, -0.25, 0, 1, -1]);
+    const initial = { data: new Float64Array([0, 1, 0]), shape: [1, 3] };
+    const steps = 5;
+    const ig = ex.explain(x, { method: 'integrated-gradients', steps, baseline, initial }).relevance.data;
+    const want = new Float64Array(5);
+    for (let k = 0; k < steps; k++) {
+      const a = (k + 0.5) / steps;
+      const at = { data: x.data.map((v, i) => baseline[i] + a * (v - baseline[i])), shape: x.shape };
+      const g = ex.explain(at, { method: 'gradient', initial }).relevance.data;
+      for (let i = 0; i < 5; i++) want[i] += (g[i] * (x.data[i] - baseline[i])) / steps;
+    }
+    expect(relError(ig, want)).toBeLessThan(1e-12);
+  });
+
+  it('integrated gradients is complete to 1e-6 relative at 2048 steps (smooth net: Σ R = f(x) − f(baseline))', async () => {
+    const model = randomMlp(21, [6, 10, 4], { activation: 'tanh' });
+    const ex = await createExplainer(model, { backend: 'js' });
+    const x = randomInput(22, 1, [6]);
+    const initial = { data: new Float64Array([0, 0, 1, 0]), shape: [1, 4] };
+    const e = ex.explain(x, { method: 'integrated-gradients', steps: 2048, initial });
+    const atBaseline = ex.forward({ data: new Float64Array(6), shape: [1, 6] }).output.data[2];
+    const delta = e.output.data[2] - atBaseline;
+    expect(Math.abs(delta)).toBeGreaterThan(1e-3);
+    expect(Math.abs(sum(e.relevance.data) - delta) / Math.abs(delta)).toBeLessThan(1e-6);
+    // and the same sum at 1 step is visibly off: the check above is not vacuous
+    const coarse = ex.explain(x, { method: 'integrated-gradients', steps: 1, initial }).relevance.data;
+    expect(Math.abs(sum(coarse) - delta) / Math.abs(delta)).toBeGreaterThan(1e-6);
   });
 
   it('smoothgrad is reproducible for a seed and approaches the gradient as noise → 0', async () => {
@@ -122,6 +163,9 @@ describe('LRP properties on the js backend', () => {
     const g = ex.explain(x, { method: 'gradient' }).relevance.data;
     const s = ex.explain(x, { formula: { code: 99 } }).relevance;
     expect(s.shape).toEqual([1, inShape[0], inShape[1], 1]);
-    expect(s.data[3]).toBeCloseTo(Math.hypot(g[6], g[7]), 12);
+    // every pixel: the norm over its two channels
+    const want = Array.from({ length: inShape[0] * inShape[1] }, (_, p) => Math.hypot(g[2 * p], g[2 * p + 1]));
+    expect(relError(s.data, want)).toBeLessThan(1e-15);
+    expect(want.filter((v) => v > 0).length).toBeGreaterThan(want.length / 2);
   });
 });
