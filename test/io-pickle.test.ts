@@ -328,9 +328,7 @@ describe('malicious pickles are refused without executing or allocating', () => 
     ['deep MARK nesting', [...new Array(100000).fill(0x28)], /nesting deeper than 1000/],
     ['REDUCE on a non-class', [0x80, 2, 0x4e, 0x29, 0x52, 0x2e], /not an allowed class/],
   ])('%s', (_, bytes, message) => {
-    const t0 = Date.now();
     expect(formatError(() => readPickle(Uint8Array.from(bytes as number[]), ALLOW_NOTHING)).message).toMatch(message);
-    expect(Date.now() - t0).toBeLessThan(1000);
   });
 
   it('deep list nesting is read iteratively, then refused as a model', () => {

@@ -191,12 +191,10 @@ describe('text model reader', () => {
     expectFormatError(() => readTextModel(text, 'm'), where, message);
   });
 
-  it('fails fast on absurd sizes without allocating', () => {
-    const t0 = Date.now();
+  it('refuses absurd sizes from the counts alone (a 1e12- or 1e16-element allocation would throw a raw RangeError)', () => {
     expectFormatError(() => readTextModel('Linear 1000000 1000000\n1 2 3\n4\n', 'big'), 'big:2', /expected 1000000000000 weights, got 3/);
     expectFormatError(() => readTextModel('Convolution 10000 10000 10000 10000 1 1\n1\n1\n', 'big'), 'big:2', /expected 10000000000000000 weights, got 1/);
     expectFormatError(() => readTextModel('Linear 1000000 3\n1 2 3\n4 5 6\n', 'big'), 'big:1', /legacy Linear 1000000 3 needs 1000000 weight lines/);
     expectFormatError(() => readTextModel('Linear 99999999999999999999 2\n', 'big'), 'big:1', /positive integer/);
-    expect(Date.now() - t0).toBeLessThan(1000);
   });
 });
