@@ -23,13 +23,28 @@ function code(fn: () => unknown): string | undefined {
 
 const pixel = (img: RgbaImage, x: number, y: number) => Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4));
 
+/**
+ * render.py's `binary` map by hand, as RGBA bytes of relevance values already divided by their scale:
+ * v = (clip(r, −1, 1) + 1) / 2, table entry k = min(255, ⌊256 v⌋), grey 1 − k/255, byte ⌊255 · grey⌋.
+ */
+function binaryRgba(scaled: readonly number[]): Uint8ClampedArray {
+  return Uint8ClampedArray.from(scaled.flatMap((r) => {
+    const k = Math.min(255, Math.floor(((Math.min(1, Math.max(-1, r)) + 1) / 2) * 256));
+    const grey = 1 - k / 255;
+    const byte = grey >= 1 ? 255 : grey > 0 ? Math.floor(grey * 255) : 0;
+    return [byte, byte, byte, 255];
+  }));
+}
+
+/** RGBA bytes of grey levels (alpha 255). */
+const greys = (levels: readonly number[]) => Uint8ClampedArray.from(levels.flatMap((g) => [g, g, g, 255]));
+
 describe('heatmap pipeline', () => {
   it('normalises by max |R| and maps 0 to the centre', () => {
     const img = heatmap(t([-2, 0, 1, 2], [2, 2]), { cmap: 'binary' });
     expect([img.width, img.height]).toEqual([2, 2]);
-    expect(pixel(img, 0, 0)).toEqual([255, 255, 255, 255]); // -1 → v 0 → white
-    expect(pixel(img, 1, 0)).toEqual([127, 127, 127, 255]); // 0 → v .5 → entry 128 = 1 - 128/255
-    expect(pixel(img, 1, 1)).toEqual([0, 0, 0, 255]);
+    // -1 → v 0 → white; 0 → v .5 → entry 128 = 1 − 128/255 → 127; .5 → entry 192 → 63; 1 → entry 255 → black
+    expect(img.data).toEqual(greys([255, 127, 63, 0]));
   });
 
   it('renders an all-zero map as the colormap centre without NaN', () => {
@@ -37,7 +52,7 @@ describe('heatmap pipeline', () => {
       const f = hmToRgb(t([0, 0, 0, 0], [2, 2]), { cmap, scaling: 1 });
       expect(f.data.every(Number.isFinite), cmap).toBe(true);
       const img = heatmap(t([0, 0, 0, 0], [2, 2]), { cmap });
-      expect(pixel(img, 0, 0)).toEqual(pixel(img, 1, 1));
+      expect(img.data, cmap).toEqual(Uint8ClampedArray.from([0, 1, 2, 3].flatMap(() => pixel(img, 0, 0))));
     }
     // Zennit's imgify maps 0.5 to uint8 127, whose bwr palette entry is just short of white (128)
     expect(pixel(heatmap(t([0, 0], [1, 2]), { cmap: 'bwr' }), 0, 0)).toEqual([253, 253, 255, 255]);
@@ -72,11 +87,10 @@ describe('heatmap pipeline', () => {
     // one pixel per sample, channels (3, -5): sum -2, maxabs -5; second pixel (1, 1)
     const r = t([3, -5, 1, 1], [1, 2, 2]);
     const sum = heatmap(r, { cmap: 'binary' }); // -2 and 2 → white and black
-    expect(pixel(sum, 0, 0)).toEqual([255, 255, 255, 255]);
-    expect(pixel(sum, 1, 0)).toEqual([0, 0, 0, 255]);
-    const maxabs = heatmap(r, { cmap: 'binary', reduce: 'maxabs' }); // -5 and 1 → white and v .6
-    expect(pixel(maxabs, 0, 0)).toEqual([255, 255, 255, 255]);
-    expect(pixel(maxabs, 1, 0)[0]).toBe(Math.floor((1 - Math.floor(0.6 * 256) / 255) * 255));
+    expect(sum.data).toEqual(greys([255, 0]));
+    const maxabs = heatmap(r, { cmap: 'binary', reduce: 'maxabs' }); // -5 and 1 → white and v .6 → entry 153 → 102
+    expect(maxabs.data).toEqual(greys([255, 102]));
+    expect(heatmap(r, { cmap: 'binary', reduce: 'mean' }).data).toEqual(sum.data); // same scale-free map
     const chw = heatmap(t([3, 1, -5, 1], [2, 1, 2]), { cmap: 'binary', layout: 'CHW' });
     expect(chw.data).toEqual(sum.data);
   });
@@ -84,10 +98,11 @@ describe('heatmap pipeline', () => {
   it('normalises per sample or per batch', () => {
     const r = t([1, -1, 4, -4], [2, 1, 2]); // NHW
     const [a, b] = heatmaps(r, { cmap: 'binary', layout: 'NHW' });
-    expect(a!.data).toEqual(b!.data);
+    expect(a!.data).toEqual(greys([0, 255]));
+    expect(b!.data).toEqual(greys([0, 255]));
     const [c, d] = heatmaps(r, { cmap: 'binary', layout: 'NHW', normalize: 'batch' });
-    expect(pixel(d!, 0, 0)).toEqual([0, 0, 0, 255]);
-    expect(pixel(c!, 0, 0)[0]).toBe(Math.floor((1 - Math.floor(0.625 * 256) / 255) * 255));
+    expect(d!.data).toEqual(greys([0, 255]));
+    expect(c!.data).toEqual(greys([95, 159])); // ±1/4 → v .625 / .375 → entries 160 / 96
     const [e, f] = heatmaps(r, { cmap: 'black-green', layout: 'NHW', normalize: 'batch' });
     expect(pixel(f!, 0, 0)).toEqual([0, 255, 0, 255]);
     expect(pixel(e!, 0, 0)).toEqual([0, 63, 0, 255]);
@@ -97,20 +112,29 @@ describe('heatmap pipeline', () => {
   it('clips at a percentile of |R|', () => {
     const values = Array.from({ length: 100 }, (_, i) => (i === 99 ? 1000 : i / 100));
     const img = heatmap(t(values, [10, 10]), { cmap: 'binary', percentile: 50 });
-    expect(pixel(img, 9, 9)).toEqual([0, 0, 0, 255]); // saturated
-    expect(pixel(img, 4, 9)[0]).toBe(0); // 0.94 > p50 → saturated too
-    expect(pixel(img, 0, 0)[0]).toBe(127); // 0 stays at the centre
+    // numpy's p50 of |R|: halfway between the 50th and 51st smallest, (0.49 + 0.50) / 2; beyond it saturates
+    const p50 = (0.49 + 0.5) / 2;
+    // every pixel within one level of the hand computation (⌊255 · (1 − k/255)⌋ sits on integers, where
+    // the table's rounding decides), and every value beyond p50 exactly black
+    const want = binaryRgba(values.map((v) => v / p50));
+    expect(Math.max(...img.data.map((v, i) => Math.abs(v - want[i]!)))).toBeLessThanOrEqual(1);
+    values.forEach((v, i) => v >= p50 && expect(pixel(img, i % 10, Math.floor(i / 10)), `R = ${v}`).toEqual([0, 0, 0, 255]));
+    expect(values.filter((v) => v >= p50)).toHaveLength(50);
+    expect(pixel(img, 0, 0)).toEqual([127, 127, 127, 255]); // 0 stays at the centre
     const plain = heatmap(t(values, [10, 10]), { cmap: 'binary' });
-    expect(pixel(plain, 4, 9)[0]).toBe(127); // 0.94 / 1000 ≈ centre
+    const wantPlain = binaryRgba(values.map((v) => v / 1000));
+    expect(Math.max(...plain.data.map((v, i) => Math.abs(v - wantPlain[i]!)))).toBeLessThanOrEqual(1);
   });
 
   it('enlarges by an integer factor and reads flat samples', () => {
     const img = heatmap(t([-1, 1, 1, -1], [1, 4]), { cmap: 'binary', layout: 'ND', scale: 3 });
     expect([img.width, img.height]).toEqual([6, 6]);
-    expect(pixel(img, 2, 2)).toEqual([255, 255, 255, 255]);
-    expect(pixel(img, 3, 2)).toEqual([0, 0, 0, 255]);
+    // pixel (x, y) of the ×3 image is source pixel (⌊x/3⌋, ⌊y/3⌋) of the 2×2 map [[-1, 1], [1, -1]]
+    const big = Array.from({ length: 36 }, (_, p) => [-1, 1, 1, -1][Math.floor(p / 6 / 3) * 2 + Math.floor((p % 6) / 3)]!);
+    expect(img.data).toEqual(binaryRgba(big));
     const wide = heatmap(t([-1, 1, 1, -1, 0, 0], [1, 6]), { cmap: 'binary', layout: 'ND', shape: [2, 3] });
     expect([wide.width, wide.height]).toEqual([3, 2]);
+    expect(wide.data).toEqual(greys([255, 0, 0, 255, 127, 127]));
   });
 
   it('canny finds the border of a square', () => {
@@ -131,11 +155,9 @@ describe('heatmap pipeline', () => {
     const b = toRgba({ width: 2, height: 2, data: new Float64Array(12).fill(1) });
     const s = stripImages([a, b]);
     expect([s.width, s.height]).toEqual([5, 2]);
-    expect(pixel(s, 0, 1)).toEqual([127, 127, 127, 255]);
-    expect(pixel(s, 1, 0)).toEqual([0, 0, 0, 255]);
-    expect(pixel(s, 2, 1)).toEqual([0, 0, 0, 255]);
-    expect(pixel(s, 3, 0)).toEqual([255, 255, 255, 255]);
-    expect(stripImages([a, b], 0).width).toBe(3);
+    // row by row: a's pixel, the 2-px gap, b's two pixels (0.5 → ⌊127.5⌋)
+    expect(s.data).toEqual(greys([255, 0, 0, 255, 255, 127, 0, 0, 255, 255]));
+    expect(stripImages([a, b], 0).data).toEqual(greys([255, 255, 255, 127, 255, 255]));
     expect(code(() => stripImages([]))).toBe('E_SHAPE');
     expect(code(() => stripImages([a, toRgba({ width: 1, height: 1, data: new Float64Array(3) })]))).toBe('E_SHAPE');
     expect(code(() => stripImages([a], -1))).toBe('E_USAGE');
@@ -194,11 +216,28 @@ describeWith(toolboxFixtures, 'render.py outputs in fixtures/render', () => {
     expect(worst).toBeLessThanOrEqual(1);
   });
 
-  it('heatmap() of the fixture equals the toolbox pipeline', () => {
+  it("heatmap(R, {scale: 3, outline: X}) gives the toolbox's own bytes: the heatmap half of strip.png and hm_jet_x3_edges.npy", () => {
     const R = loadNpy('render', 'R.npy');
     const X = loadNpy('render', 'X.npy');
-    const a = heatmap(R, { scale: 3, outline: X });
-    const b = toRgba(hmToRgb(R, { input: X, scaling: 3 }));
-    expect(a.data).toEqual(b.data);
+    const ours = heatmap(R, { scale: 3, outline: X });
+    const strip = decodePng(new Uint8Array(readFileSync(fixture('render', 'strip.png'))));
+    const edges = loadNpy('render', 'hm_jet_x3_edges.npy');
+    expect([ours.height, ours.width, 3]).toEqual(edges.shape);
+    const x0 = strip.width - ours.width; // the digit, the 2-px gap, then the heatmap
+    let worstStrip = 0;
+    let worstNpy = 0;
+    for (let y = 0; y < ours.height; y++) {
+      for (let x = 0; x < ours.width; x++) {
+        for (let c = 0; c < 4; c++) {
+          const v = ours.data[(y * ours.width + x) * 4 + c]!;
+          worstStrip = Math.max(worstStrip, Math.abs(v - strip.data[(y * strip.width + x0 + x) * 4 + c]!));
+          // render.py's save_image: ×255 truncated to uint8
+          const want = c === 3 ? 255 : Math.floor(edges.data[(y * ours.width + x) * 3 + c]! * 255);
+          worstNpy = Math.max(worstNpy, Math.abs(v - want));
+        }
+      }
+    }
+    expect(worstStrip).toBeLessThanOrEqual(1);
+    expect(worstNpy).toBeLessThanOrEqual(1);
   });
 });
