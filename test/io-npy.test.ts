@@ -6,22 +6,7 @@ import { sizeOf, type DType, type NdArray, type TypedArray } from '../src/tensor
 import { fixture } from './fixtures.js';
 import { describeWith, toolboxFixtures } from './support/requirements.js';
 import { expectLrpError } from './support/expect-error.js';
-
-/** Builds `.npy` bytes from a header dict text and raw data bytes (header padded to 64 with spaces). */
-function npyBytes(dict: string, data: Uint8Array, major = 1): Uint8Array {
-  const prefix = major === 1 ? 10 : 12;
-  const headerBytes = new TextEncoder().encode(dict);
-  const total = Math.ceil((prefix + headerBytes.length + 1) / 64) * 64;
-  const out = new Uint8Array(total + data.length).fill(0x20, prefix, total);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, major, 0]);
-  const view = new DataView(out.buffer);
-  if (major === 1) view.setUint16(8, total - prefix, true);
-  else view.setUint32(8, total - prefix, true);
-  out.set(headerBytes, prefix);
-  out[total - 1] = 0x0a;
-  out.set(data, total);
-  return out;
-}
+import { npyBytes } from './support/npy-bytes.js';
 
 /** Raw bytes of values written with a DataView setter (`setFloat64`, ...) in the given byte order. */
 function rawBytes(values: readonly (number | bigint)[], size: number, set: (v: DataView, at: number, x: never, le: boolean) => void, le: boolean): Uint8Array {

@@ -145,6 +145,14 @@ function headerDict(descr: string, shape: readonly number[]): string {
 }
 
 /**
+ * Where the data starts: NumPy pads `prefix + dict + '\n'` with at least one space and then to a
+ * multiple of 64 bytes, so a header that would end exactly on 64 gets 64 more (`_wrap_header`).
+ */
+function alignedHeaderEnd(prefix: number, dictLength: number): number {
+  return (Math.floor((prefix + dictLength + 1) / 64) + 1) * 64;
+}
+
+/**
  * Writes an {@link NdArray} as a NumPy `.npy` file: format version 1.0 (2.0 only if the header
  * would not fit), little-endian, C order, header padded with spaces to a multiple of 64 bytes
  * exactly as current NumPy does, so the bytes equal those of `numpy.save`.
@@ -161,10 +169,10 @@ export function writeNpy(a: NdArray): Uint8Array {
   if (dtypeOfArray(a.data) !== a.dtype) throw new LrpError('E_INPUT', `dtype is ${a.dtype} but data is a ${a.data.constructor.name}`);
   const dict = headerDict(DTYPE_TO_DESCR[a.dtype], a.shape);
   let prefix = 10;
-  let total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
+  let total = alignedHeaderEnd(prefix, dict.length);
   if (total - prefix > 0xffff) {
     prefix = 12;
-    total = Math.ceil((prefix + dict.length + 1) / 64) * 64;
+    total = alignedHeaderEnd(prefix, dict.length);
   }
   const headerLen = total - prefix;
   const header = dict + ' '.repeat(headerLen - dict.length - 1) + '\n';
