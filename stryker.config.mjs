@@ -18,6 +18,7 @@ export default {
     'src/io/npy.ts',
     'src/model/**/*.ts',
   ],
+  disableTypeChecks: '{src,test}/**/*.ts',
   coverageAnalysis: 'perTest',
   concurrency: 2,
   incremental: true,
