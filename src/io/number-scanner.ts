@@ -1,0 +1,144 @@
+import { decimalToDouble } from './decimal-to-double.js';
+
+/**
+ * Byte-level reading of whitespace-separated decimal numbers (ASCII), without a string per value:
+ * each token is scanned once into its significant digits and decimal exponent and converted by
+ * {@link decimalToDouble}; the rare token it cannot decide goes to `Number()` on that token alone.
+ * Every value is bit-identical to `Number(token)`.
+ *
+ * The grammar is the toolbox text format's: `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`.
+ * Whitespace is space, tab, CR, vertical tab and form feed (a line's bytes exclude its `\n`).
+ */
+
+/** True for the bytes that separate tokens within a line. */
+export function isBlankByte(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
+}
+
+/** The bytes [start, end) as a string, byte k as code point k (for messages and fallbacks only). */
+export function bytesToLatin1(bytes: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i += 4096) s += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 4096)));
+  return s;
+}
+
+/** The number of whitespace-separated tokens in bytes [start, end). */
+export function countTokens(bytes: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  let inToken = false;
+  for (let i = start; i < end; i++) {
+    const blank = isBlankByte(bytes[i]!);
+    if (!blank && !inToken) n++;
+    inToken = !blank;
+  }
+  return n;
+}
+
+/**
+ * The value of the token bytes [start, end): the float64 `Number()` gives, or `NaN` where the
+ * token is not a decimal number of the grammar above (`nan`, `inf`, `0x10`, `1e`, …). Values out
+ * of range come back as ±Infinity or ±0, as from `Number()`.
+ */
+export function parseDecimalToken(bytes: Uint8Array, start: number, end: number): number {
+  let i = start;
+  let c = bytes[i]!;
+  let negative = false;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    i++;
+  }
+  let head = 0;
+  let tail = 0;
+  let digits = 0; // significant digits (leading zeros excluded)
+  let q = 0;
+  let sawDigit = false;
+  // Integer part.
+  for (; i < end; i++) {
+    const d = bytes[i]! - 48;
+    if (d < 0 || d > 9) break;
+    sawDigit = true;
+    if (digits === 0 && d === 0) continue;
+    if (digits < 15) head = head * 10 + d;
+    else if (digits < 19) tail = tail * 10 + d;
+    digits++;
+  }
+  // Digits of the integer part beyond the 19 kept would shift q; they force the fallback below.
+  if (i < end && bytes[i] === 46) {
+    i++;
+    for (; i < end; i++) {
+      const d = bytes[i]! - 48;
+      if (d < 0 || d > 9) break;
+      sawDigit = true;
+      q--;
+      if (digits === 0 && d === 0) continue;
+      if (digits < 15) head = head * 10 + d;
+      else if (digits < 19) tail = tail * 10 + d;
+      digits++;
+    }
+  }
+  if (!sawDigit) return NaN;
+  if (i < end && (bytes[i]! | 32) === 101) {
+    i++;
+    let expNegative = false;
+    if (i < end && (bytes[i] === 45 || bytes[i] === 43)) {
+      expNegative = bytes[i] === 45;
+      i++;
+    }
+    const expStart = i;
+    let e = 0;
+    for (; i < end; i++) {
+      const d = bytes[i]! - 48;
+      if (d < 0 || d > 9) break;
+      if (e < 100000) e = e * 10 + d;
+    }
+    if (i === expStart) return NaN;
+    q += expNegative ? -e : e;
+  }
+  if (i !== end) return NaN;
+  if (digits === 0) return negative ? -0 : 0;
+  const v = digits <= 19 ? decimalToDouble(head, tail, digits > 15 ? digits - 15 : 0, q) : undefined;
+  if (v !== undefined) return negative ? -v : v;
+  return Number(bytesToLatin1(bytes, start, end));
+}
+
+/** Outcome of {@link readNumberRow}. */
+export interface NumberRow {
+  /** Tokens on the line (all of them, also past `out.length`). */
+  readonly count: number;
+  /** Index of the first token that is not a number, or -1. */
+  readonly badIndex: number;
+  /** Byte range of that token. */
+  readonly badStart: number;
+  readonly badEnd: number;
+}
+
+/**
+ * Reads the whitespace-separated numbers of bytes [start, end) into `out` (as far as it holds),
+ * counting every token. Tokens that are not numbers (see {@link parseDecimalToken}) are reported
+ * by index and byte range; values are written unchecked (±Infinity where a token overflows).
+ */
+export function readNumberRow(bytes: Uint8Array, start: number, end: number, out: Float64Array): NumberRow {
+  const cap = out.length;
+  let n = 0;
+  let badIndex = -1;
+  let badStart = 0;
+  let badEnd = 0;
+  let i = start;
+  for (;;) {
+    while (i < end && isBlankByte(bytes[i]!)) i++;
+    if (i >= end) break;
+    const t = i;
+    while (i < end && !isBlankByte(bytes[i]!)) i++;
+    if (n < cap) {
+      const v = parseDecimalToken(bytes, t, i);
+      if (v !== v && badIndex < 0) {
+        badIndex = n;
+        badStart = t;
+        badEnd = i;
+      }
+      out[n] = v;
+    }
+    n++;
+  }
+  return { count: n, badIndex, badStart, badEnd };
+}
