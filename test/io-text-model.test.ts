@@ -155,8 +155,8 @@ describe('text model reader', () => {
     expectSameModel(readTextModel(legacy), model);
   });
 
-  it('stops at the first empty line and tolerates CRLF and trailing whitespace', () => {
-    const text = 'Linear 2 1  \r\n 1 2\t\r\n3\r\nTanh \r\n   \r\nthis is not a layer\n';
+  it('tolerates CRLF and trailing whitespace', () => {
+    const text = 'Linear 2 1  \r\n 1 2\t\r\n3\r\nTanh \r\n   \r\n';
     const model = readTextModel(text);
     expect(describeLayers(model)).toEqual(['Linear 2 1', 'Tanh']);
   });
@@ -176,7 +176,7 @@ describe('text model reader', () => {
     ['Linear 2 2\n1 2 3 1e999\n4 5\n', 'm:2', /overflows/],
     ['Linear 2 2\n1 2 3 0x10\n4 5\n', 'm:2', /not a number/],
     ['Linear 2 2\n1 2 3 4\n', 'm:3', /found the end of the model/],
-    ['Linear 2 2\n1 2 3 4\n\n4 5\n', 'm:3', /found the end of the model/],
+    ['Linear 2 2\n1 2 3 4\n\n4 5\n', 'm:3', /expected 2 biases, got 0/],
     ['Linear 2\n1 2\n4 5\n', 'm:1', /Linear needs 2 integers/],
     ['Linear 2 0\n\n', 'm:1', /n must be a positive integer, got "0"/],
     ['Linear 2.5 2\n1 2 3 4\n4 5\n', 'm:1', /m must be a positive integer/],
@@ -185,7 +185,8 @@ describe('text model reader', () => {
     ['MaxPool 2 2 2 2 pad 1 1\n', 'm:1', /padding/],
     ['Tanh 3\n', 'm:1', /takes no parameters/],
     ['toString\n', 'm:1', /unknown layer/],
-    ['\nLinear 2 2\n', 'm:1', /no layers/],
+    ['\nLinear 2 2\n', 'm:3', /found the end of the model/],
+    [' \n\t\r\n', 'm:1', /no layers/],
     ['', 'm:1', /no layers/],
   ])('refuses %j', (text, where, message) => {
     expectFormatError(() => readTextModel(text, 'm'), where, message);

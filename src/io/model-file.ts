@@ -18,10 +18,9 @@ const TEXT_HEADER = /^(?:\uFEFF)?[ \t]*(?:Linear|Convolution|SumPool|MaxPool|Avg
 export function parseModel(bytes: Uint8Array, fileName: string): Model {
   const ext = /\.([^./\\]*)$/.exec(fileName)?.[1]?.toLowerCase();
   if (bytes[0] === 0x80) return readNnModel(bytes, fileName);
-  const text = (): string => new TextDecoder('utf-8').decode(bytes);
-  if (TEXT_HEADER.test(new TextDecoder('utf-8').decode(bytes.subarray(0, 64)))) return readTextModel(text(), fileName);
+  if (TEXT_HEADER.test(new TextDecoder('utf-8').decode(bytes.subarray(0, 64)))) return readTextModel(bytes, fileName);
   if (ext === 'nn') return readNnModel(bytes, fileName);
-  if (ext === 'txt') return readTextModel(text(), fileName);
+  if (ext === 'txt') return readTextModel(bytes, fileName);
   if (looksLikePickle(bytes)) return readNnModel(bytes, fileName);
   throw new LrpError(
     'E_FORMAT',

@@ -1,69 +1,23 @@
 import { LrpError } from '../errors.js';
 import { conv2dLayer, linearLayer, poolLayer, sequential, simpleLayer } from '../model/build.js';
 import type { Layer, Model, Padding, PoolLayer, SimpleLayer } from '../model/layers.js';
+import { TextModelLines } from './text-model-lines.js';
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 const INTEGER = /^\d+$/;
 
-/** Line-oriented cursor over the part of a text model before its first empty line. */
-class Lines {
-  readonly lines: string[];
-  constructor(text: string, readonly where: string) {
-    const all = text.replace(/^\uFEFF/, '').split('\n');
-    const end = all.findIndex((l) => l.trim() === '');
-    this.lines = end < 0 ? all : all.slice(0, end);
-  }
-
-  fail(index: number, message: string): never {
-    throw new LrpError('E_FORMAT', message, `${this.where}:${index + 1}`);
-  }
-
-  tokens(index: number, what: string): string[] {
-    const line = this.lines[index];
-    if (line === undefined) this.fail(index, `expected ${what}, found the end of the model`);
-    const t = line.trim();
-    return t === '' ? [] : t.split(/\s+/);
-  }
-
-  /** Parses the tokens of line `index` as finite float64 numbers; `count` was checked before. */
-  numbers(index: number, tokens: readonly string[], what: string): Float64Array {
-    const out = new Float64Array(tokens.length);
-    for (let i = 0; i < tokens.length; i++) {
-      const tok = tokens[i]!;
-      if (!NUMBER.test(tok)) {
-        if (NON_FINITE.test(tok)) this.fail(index, `${what} ${i} is ${tok}: NaN/Inf values are not allowed`);
-        this.fail(index, `${what} ${i} is not a number: ${JSON.stringify(tok.slice(0, 40))}`);
-      }
-      const v = Number(tok);
-      if (!Number.isFinite(v)) this.fail(index, `${what} ${i} (${tok.slice(0, 40)}) overflows float64`);
-      out[i] = v;
-    }
-    return out;
-  }
-
-  /** Reads line `index` as exactly `count` numbers, checking the count before allocating. */
-  vector(index: number, count: number, what: string): Float64Array {
-    const plural = what === 'bias' ? 'biases' : `${what}s`;
-    const tokens = this.tokens(index, `a line of ${count} ${plural}`);
-    if (tokens.length !== count) this.fail(index, `expected ${count} ${plural}, got ${tokens.length}`);
-    return this.numbers(index, tokens, what);
-  }
-}
-
-function headerInts(lines: Lines, index: number, name: string, args: readonly string[], names: readonly string[]): number[] {
+function headerInts(lines: TextModelLines, name: string, args: readonly string[], names: readonly string[]): number[] {
   if (args.length < names.length) {
-    lines.fail(index, `${name} needs ${names.length} integers (${names.join(' ')}), got ${args.length}`);
+    lines.fail(lines.line, `${name} needs ${names.length} integers (${names.join(' ')}), got ${args.length}`);
   }
   return names.map((n, i) => {
     const tok = args[i]!;
     const v = INTEGER.test(tok) ? Number(tok) : NaN;
-    if (!Number.isSafeInteger(v) || v < 1) lines.fail(index, `${name} ${n} must be a positive integer, got ${JSON.stringify(tok.slice(0, 40))}`);
+    if (!Number.isSafeInteger(v) || v < 1) lines.fail(lines.line, `${name} ${n} must be a positive integer, got ${JSON.stringify(tok.slice(0, 40))}`);
     return v;
   });
 }
 
-function parsePadding(lines: Lines, index: number, name: string, rest: readonly string[]): Padding {
+function parsePadding(lines: TextModelLines, name: string, rest: readonly string[]): Padding {
   if (rest.length === 0 || (rest.length === 1 && rest[0] === 'valid')) return 'valid';
   if (rest.length === 1 && rest[0] === 'same') return 'same';
   if (rest[0] === 'pad' && rest.length === 5) {
@@ -72,7 +26,7 @@ function parsePadding(lines: Lines, index: number, name: string, rest: readonly 
       return p.every((v) => v === 0) ? 'valid' : [p[0]!, p[1]!, p[2]!, p[3]!];
     }
   }
-  return lines.fail(index, `${name}: unexpected ${JSON.stringify(rest.join(' ').slice(0, 60))} (padding is 'same', 'valid' or 'pad T B L R')`);
+  return lines.fail(lines.line, `${name}: unexpected ${JSON.stringify(rest.join(' ').slice(0, 60))} (padding is 'same', 'valid' or 'pad T B L R')`);
 }
 
 const POOLS: ReadonlyMap<string, PoolLayer['kind']> = new Map([
@@ -88,33 +42,35 @@ const SIMPLE: ReadonlyMap<string, SimpleLayer['kind']> = new Map([
   ['Flatten', 'flatten'],
 ]);
 
-/** Reads a `Linear m n` block at `index` (either variant); returns the layer and the next line index. */
-function readLinear(lines: Lines, index: number, args: readonly string[]): [Layer, number] {
-  const where = `${lines.where}:${index + 1}`;
-  if (args.length !== 2) lines.fail(index, `Linear needs 2 integers (m n), got ${args.length}`);
-  const [m, n] = headerInts(lines, index, 'Linear', args, ['m', 'n']) as [number, number];
-  const first = lines.tokens(index + 1, `a line of ${m * n} weights`);
-  if (first.length === m * n) {
-    const weights = lines.numbers(index + 1, first, 'weight');
-    const bias = lines.vector(index + 2, n, 'bias');
-    return [linearLayer(m, n, weights, bias, where), index + 3];
-  }
-  if (m > 1 && first.length === n) {
-    // Legacy variant: m lines of n weights, then the bias line.
-    if (lines.lines.length - (index + 1) < m + 1) {
-      lines.fail(index, `legacy Linear ${m} ${n} needs ${m} weight lines and a bias line, only ${lines.lines.length - index - 1} lines follow`);
+/** Reads the lines of a `Linear m n` block (either variant) after its header line. */
+function readLinear(lines: TextModelLines, args: readonly string[]): Layer {
+  const header = lines.line;
+  const where = `${lines.where}:${header}`;
+  if (args.length !== 2) lines.fail(header, `Linear needs 2 integers (m n), got ${args.length}`);
+  const [m, n] = headerInts(lines, 'Linear', args, ['m', 'n']) as [number, number];
+  if (!lines.advance()) lines.fail(lines.line, `expected a line of ${m * n} weights, found the end of the model`);
+  const first = lines.tryRow(m * n, 'weight');
+  if (typeof first !== 'number') return linearLayer(m, n, first, lines.nextRow(n, 'bias'), where);
+  if (m > 1 && first === n) {
+    // Legacy variant: m lines of n weights, then the bias line; each row is read (and sized by
+    // its own line) before the matrix is allocated.
+    const follow = lines.linesFromHere(m + 1);
+    if (follow < m + 1) {
+      lines.fail(header, `legacy Linear ${m} ${n} needs ${m} weight lines and a bias line, only ${follow} lines follow`);
     }
+    const rows = [lines.row(n, 'weight')];
+    for (let r = 1; r < m; r++) rows.push(lines.nextRow(n, 'weight'));
+    const bias = lines.nextRow(n, 'bias');
     const weights = new Float64Array(m * n);
-    for (let r = 0; r < m; r++) weights.set(lines.vector(index + 1 + r, n, 'weight'), r * n);
-    const bias = lines.vector(index + 1 + m, n, 'bias');
-    return [linearLayer(m, n, weights, bias, where), index + 2 + m];
+    rows.forEach((row, r) => weights.set(row, r * n));
+    return linearLayer(m, n, weights, bias, where);
   }
-  return lines.fail(index + 1, `Linear ${m} ${n}: expected ${m * n} weights, got ${first.length}`);
+  return lines.fail(lines.line, `Linear ${m} ${n}: expected ${m * n} weights, got ${first}`);
 }
 
 /**
  * Parses a model in the LRP Toolbox text format (shared with its Matlab part; written by
- * {@link writeTextModel}).
+ * {@link writeTextModel}) from its bytes (UTF-8) or text.
  *
  * One header line per layer, in order:
  * - `Linear m n`, then one line of `m·n` weights (`W[m, n]`, C order), then one line of `n` biases;
@@ -123,9 +79,15 @@ function readLinear(lines: Lines, index: number, args: readonly string[]): [Laye
  * - `SumPool hp wp sh sw`, `MaxPool hp wp sh sw`;
  * - `Rect`, `Tanh`, `SoftMax`, `Flatten`.
  *
- * Reading stops at the first empty (or whitespace-only) line; trailing whitespace and CRLF line
- * ends are tolerated. The toolbox's legacy variant of `Linear m n` (m lines of n weights, then the
+ * Blank (or whitespace-only) lines between layers are skipped, so they never end a model early:
+ * every line up to the end of the file is read, and anything after the last layer that is not a
+ * layer is an error naming its line. The lines of a layer's numbers follow its header directly (a
+ * blank line there is a line of 0 numbers). Trailing whitespace, CRLF line ends and a byte-order
+ * mark are tolerated. The toolbox's legacy variant of `Linear m n` (m lines of n weights, then the
  * bias line) is detected and read too.
+ *
+ * Numbers are read straight from the bytes by a byte-level decimal parser (no string per value),
+ * bit-identical to `Number()` (and Python's `float()`) on every token.
  *
  * lrpjs extensions, written only where a model needs them so that toolbox models stay toolbox files:
  * - `AvgPool hp wp sh sw` (mean pooling) and `Sigmoid`;
@@ -135,40 +97,36 @@ function readLinear(lines: Lines, index: number, args: readonly string[]): [Laye
  *   padding is written as nothing and reads back as `'valid'`.
  *
  * Errors are `E_FORMAT` {@link LrpError}s whose `where` is `${where}:${line}`: unknown
- * layer names, wrong counts of numbers (expected vs got, checked before anything is allocated),
- * non-numeric tokens, NaN/Inf values, non-positive or non-integer sizes, an empty model.
+ * layer names (also trailing text after the last layer), wrong counts of numbers (expected vs got,
+ * checked before anything is allocated), non-numeric tokens, NaN/Inf values, non-positive or
+ * non-integer sizes, an empty model.
  */
-export function readTextModel(text: string, where = 'model'): Model {
-  const lines = new Lines(text, where);
+export function readTextModel(source: string | Uint8Array, where = 'model'): Model {
+  const lines = new TextModelLines(typeof source === 'string' ? new TextEncoder().encode(source) : source, where);
   const layers: Layer[] = [];
-  let i = 0;
-  while (i < lines.lines.length) {
-    const [name = '', ...args] = lines.tokens(i, 'a layer header');
-    const at = `${where}:${i + 1}`;
+  while (lines.advanceToContent()) {
+    const [name = '', ...args] = lines.words();
+    const at = `${where}:${lines.line}`;
     if (name === 'Linear') {
-      const [layer, next] = readLinear(lines, i, args);
-      layers.push(layer);
-      i = next;
+      layers.push(readLinear(lines, args));
     } else if (name === 'Convolution') {
-      const [hf, wf, df, nf, sh, sw] = headerInts(lines, i, name, args, ['hf', 'wf', 'df', 'nf', 'sh', 'sw']) as number[] as [
+      const [hf, wf, df, nf, sh, sw] = headerInts(lines, name, args, ['hf', 'wf', 'df', 'nf', 'sh', 'sw']) as number[] as [
         number, number, number, number, number, number,
       ];
-      const padding = parsePadding(lines, i, name, args.slice(6));
-      const weights = lines.vector(i + 1, hf * wf * df * nf, 'weight');
-      const bias = lines.vector(i + 2, nf, 'bias');
+      const padding = parsePadding(lines, name, args.slice(6));
+      const weights = lines.nextRow(hf * wf * df * nf, 'weight');
+      const bias = lines.nextRow(nf, 'bias');
       layers.push(conv2dLayer([hf, wf, df, nf], [sh, sw], weights, bias, padding, at));
-      i += 3;
     } else if (POOLS.has(name)) {
-      const [hp, wp, sh, sw] = headerInts(lines, i, name, args, ['hp', 'wp', 'sh', 'sw']) as [number, number, number, number];
-      const padding = parsePadding(lines, i, name, args.slice(4));
+      const [hp, wp, sh, sw] = headerInts(lines, name, args, ['hp', 'wp', 'sh', 'sw']) as [number, number, number, number];
+      const padding = parsePadding(lines, name, args.slice(4));
       layers.push(poolLayer(POOLS.get(name)!, [hp, wp], [sh, sw], padding, at));
-      i += 1;
     } else if (SIMPLE.has(name)) {
-      if (args.length > 0) lines.fail(i, `${name} takes no parameters, got ${JSON.stringify(args.join(' ').slice(0, 60))}`);
+      if (args.length > 0) lines.fail(lines.line, `${name} takes no parameters, got ${JSON.stringify(args.join(' ').slice(0, 60))}`);
       layers.push(simpleLayer(SIMPLE.get(name)!));
-      i += 1;
     } else {
-      lines.fail(i, `unknown layer ${JSON.stringify(name.slice(0, 40))} (expected Linear, Convolution, SumPool, MaxPool, AvgPool, Rect, Tanh, Sigmoid, SoftMax or Flatten)`);
+      const after = layers.length > 0 ? ` after layer ${layers.length - 1}` : '';
+      lines.fail(lines.line, `unknown layer ${JSON.stringify(name.slice(0, 40))}${after} (expected Linear, Convolution, SumPool, MaxPool, AvgPool, Rect, Tanh, Sigmoid, SoftMax or Flatten)`);
     }
   }
   return sequential(layers, `${where}:1`);
