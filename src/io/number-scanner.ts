@@ -34,48 +34,52 @@ export function countTokens(bytes: Uint8Array, start: number, end: number): numb
   return n;
 }
 
+/** Where the last {@link parseDecimalPrefix} stopped. */
+let stop = 0;
+
 /**
- * The value of the token bytes [start, end): the float64 `Number()` gives, or `NaN` where the
- * token is not a decimal number of the grammar above (`nan`, `inf`, `0x10`, `1e`, …). Values out
- * of range come back as ±Infinity or ±0, as from `Number()`.
+ * Parses the longest prefix of bytes [start, end) that the grammar allows and leaves its end in
+ * `stop`; `NaN` where no number starts at `start`. Values are bit-identical to `Number()`.
  */
-export function parseDecimalToken(bytes: Uint8Array, start: number, end: number): number {
+function parseDecimalPrefix(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
-  let c = bytes[i]!;
   let negative = false;
-  if (c === 45 || c === 43) {
-    negative = c === 45;
+  if (i < end && (bytes[i] === 45 || bytes[i] === 43)) {
+    negative = bytes[i] === 45;
     i++;
   }
   let head = 0;
   let tail = 0;
   let digits = 0; // significant digits (leading zeros excluded)
   let q = 0;
-  let sawDigit = false;
-  // Integer part.
+  const first = i;
+  while (i < end && bytes[i] === 48) i++;
+  // Integer part: 15 digits into head, 4 more into tail, any further ones only counted (they
+  // force the fallback, as more than 19 digits do).
   for (; i < end; i++) {
     const d = bytes[i]! - 48;
     if (d < 0 || d > 9) break;
-    sawDigit = true;
-    if (digits === 0 && d === 0) continue;
     if (digits < 15) head = head * 10 + d;
     else if (digits < 19) tail = tail * 10 + d;
     digits++;
   }
-  // Digits of the integer part beyond the 19 kept would shift q; they force the fallback below.
+  let sawDigit = i > first;
   if (i < end && bytes[i] === 46) {
     i++;
+    const frac = i;
+    if (digits === 0) while (i < end && bytes[i] === 48) i++;
+    q = frac - i;
     for (; i < end; i++) {
       const d = bytes[i]! - 48;
       if (d < 0 || d > 9) break;
-      sawDigit = true;
-      q--;
-      if (digits === 0 && d === 0) continue;
       if (digits < 15) head = head * 10 + d;
       else if (digits < 19) tail = tail * 10 + d;
       digits++;
+      q--;
     }
+    sawDigit ||= i > frac;
   }
+  stop = i;
   if (!sawDigit) return NaN;
   if (i < end && (bytes[i]! | 32) === 101) {
     i++;
@@ -93,12 +97,22 @@ export function parseDecimalToken(bytes: Uint8Array, start: number, end: number)
     }
     if (i === expStart) return NaN;
     q += expNegative ? -e : e;
+    stop = i;
   }
-  if (i !== end) return NaN;
   if (digits === 0) return negative ? -0 : 0;
   const v = digits <= 19 ? decimalToDouble(head, tail, digits > 15 ? digits - 15 : 0, q) : undefined;
   if (v !== undefined) return negative ? -v : v;
-  return Number(bytesToLatin1(bytes, start, end));
+  return Number(bytesToLatin1(bytes, start, i));
+}
+
+/**
+ * The value of the token bytes [start, end): the float64 `Number()` gives, or `NaN` where the
+ * token is not a decimal number of the grammar above (`nan`, `inf`, `0x10`, `1e`, …). Values out
+ * of range come back as ±Infinity or ±0, as from `Number()`.
+ */
+export function parseDecimalToken(bytes: Uint8Array, start: number, end: number): number {
+  const v = parseDecimalPrefix(bytes, start, end);
+  return stop === end ? v : NaN;
 }
 
 /** Outcome of {@link readNumberRow}. */
@@ -128,16 +142,20 @@ export function readNumberRow(bytes: Uint8Array, start: number, end: number, out
     while (i < end && isBlankByte(bytes[i]!)) i++;
     if (i >= end) break;
     const t = i;
-    while (i < end && !isBlankByte(bytes[i]!)) i++;
     if (n < cap) {
-      const v = parseDecimalToken(bytes, t, i);
+      let v = parseDecimalPrefix(bytes, t, end);
+      i = stop;
+      if (i < end && !isBlankByte(bytes[i]!)) {
+        v = NaN;
+        while (i < end && !isBlankByte(bytes[i]!)) i++;
+      }
       if (v !== v && badIndex < 0) {
         badIndex = n;
         badStart = t;
         badEnd = i;
       }
       out[n] = v;
-    }
+    } else while (i < end && !isBlankByte(bytes[i]!)) i++;
     n++;
   }
   return { count: n, badIndex, badStart, badEnd };
