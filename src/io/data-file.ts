@@ -1,8 +1,8 @@
 import { LrpError } from '../errors.js';
 import type { NdArray } from '../tensor.js';
-import { readMat, writeMat } from './mat.js';
+import { type ReadMatOptions, readMatData, writeMat } from './mat.js';
 import { readMatrixText, writeMatrixText } from './matrix-text.js';
-import { readNpy, writeNpy } from './npy.js';
+import { type ReadNpyOptions, readNpy, writeNpy } from './npy.js';
 
 /** Data file formats lrpjs reads and writes, by file extension. */
 export type DataFormat = 'npy' | 'mat' | 'txt';
@@ -12,6 +12,9 @@ export interface WriteDataFileOptions {
   /** For `.mat`: zlib-compress the variable (default `true`, like the toolbox's data files). */
   compress?: boolean;
 }
+
+/** Options of {@link readDataFile}: the `.mat` inflate budget and the `.npy` header cap. */
+export interface ReadDataFileOptions extends ReadMatOptions, ReadNpyOptions {}
 
 /** The data format named by a file's extension (case-insensitive). */
 export function dataFormatOf(fileName: string): DataFormat {
@@ -24,21 +27,16 @@ export function dataFormatOf(fileName: string): DataFormat {
 /**
  * Reads a data array from the bytes of a `.npy`, `.mat` or `.txt` file, chosen by the extension
  * of `fileName` (also used in error messages). A `.mat` file gives its variable `data` (the
- * toolbox's name), or its only numeric variable.
+ * toolbox's name), or its only numeric variable; only that variable is decompressed.
  *
  * @throws LrpError `E_FORMAT` for an unknown extension, a `.mat` file without `data` and with
  * several variables, or any malformed file
  */
-export function readDataFile(bytes: Uint8Array, fileName: string): NdArray {
+export function readDataFile(bytes: Uint8Array, fileName: string, options: ReadDataFileOptions = {}): NdArray {
   const format = dataFormatOf(fileName);
-  if (format === 'npy') return readNpy(bytes, fileName);
+  if (format === 'npy') return readNpy(bytes, fileName, options);
   if (format === 'txt') return readMatrixText(bytes, fileName);
-  const vars = readMat(bytes, fileName);
-  const data = vars.get('data');
-  if (data) return data;
-  if (vars.size === 1) return [...vars.values()][0]!;
-  const names = [...vars.keys()].map((n) => `'${n}'`).join(', ');
-  throw new LrpError('E_FORMAT', `no variable 'data' and ${vars.size ? `several variables (${names})` : 'no variables'}; cannot tell which to read`, fileName);
+  return readMatData(bytes, fileName, options);
 }
 
 /**

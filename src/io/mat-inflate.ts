@@ -6,8 +6,42 @@ import type { ByteReader } from './byte-reader.js';
 const MAX_DEFLATE_RATIO = 1032;
 const CHUNK = 1 << 16;
 
-/** Default ceiling on the inflated size of one compressed MAT element (1 GiB). */
+/** Default ceiling on the bytes inflated by one read of a MAT file (1 GiB). */
 export const DEFAULT_MAX_INFLATED_BYTES = 1 << 30;
+
+/** Most bytes inflated to read a compressed variable's header (tag, flags, 64 dimensions, a long name). */
+export const HEADER_PEEK_BYTES = 4096;
+
+/** Compressed bytes fed per step when peeking: DEFLATE turns them into at most ~1032 times as many. */
+const PEEK_CHUNK = 64;
+
+/**
+ * The first bytes (at most `maxBytes`) that the zlib stream of a MAT `miCOMPRESSED` element
+ * (`length` bytes at `offset` of `r`) inflates to: enough to read a variable's header without
+ * decompressing its data. Input is fed in small steps and stops once `maxBytes` are out, so the
+ * work and memory are bounded by `maxBytes` + 1032 × 64 bytes whatever the element declares.
+ * Corrupt zlib data is an `E_FORMAT` error naming the element's byte offset.
+ */
+export function inflatePrefix(r: ByteReader, offset: number, length: number, maxBytes: number): Uint8Array {
+  r.need(offset, length, 'compressed element');
+  if (length === 0) r.fail('compressed element is empty', offset);
+  const out = new Uint8Array(maxBytes);
+  let filled = 0;
+  const stream = new Unzlib((chunk) => {
+    const take = Math.min(chunk.length, maxBytes - filled);
+    out.set(chunk.subarray(0, take), filled);
+    filled += take;
+  });
+  try {
+    for (let i = 0; i < length && filled < maxBytes; i += PEEK_CHUNK) {
+      const end = Math.min(length, i + PEEK_CHUNK);
+      stream.push(r.bytes.subarray(offset + i, offset + end), end >= length);
+    }
+  } catch (e) {
+    r.fail(`compressed element: zlib data is corrupt (${e instanceof Error ? e.message : String(e)})`, offset);
+  }
+  return out.subarray(0, filled);
+}
 
 /**
  * Inflates the zlib stream of a MAT `miCOMPRESSED` element (`length` bytes at `offset` of `r`).
@@ -15,9 +49,10 @@ export const DEFAULT_MAX_INFLATED_BYTES = 1 << 30;
  * output buffer is sized from it, after checking the declared size against what the compressed
  * bytes could possibly expand to and against `maxBytes`. Output beyond the declared size, a
  * short stream and zlib errors are all `E_FORMAT` errors naming the element's byte offset.
- * Memory is therefore bounded by min(declared size, 1032 × compressed size, `maxBytes`).
+ * Memory is therefore bounded by min(declared size, 1032 × compressed size, `maxBytes`), where
+ * `maxBytes` is what is left of a read's inflate budget of `budgetBytes` (default `maxBytes`).
  */
-export function inflateElement(r: ByteReader, offset: number, length: number, maxBytes: number): Uint8Array {
+export function inflateElement(r: ByteReader, offset: number, length: number, maxBytes: number, budgetBytes = maxBytes): Uint8Array {
   r.need(offset, length, 'compressed element');
   if (length === 0) r.fail('compressed element is empty', offset);
   const input = r.bytes.subarray(offset, offset + length);
@@ -42,7 +77,9 @@ export function inflateElement(r: ByteReader, offset: number, length: number, ma
       if (total > length * MAX_DEFLATE_RATIO + 1024) {
         fail(`declares ${declared} inflated bytes, more than ${length} compressed bytes can hold`);
       }
-      if (total > maxBytes) fail(`declares ${declared} inflated bytes, over the limit of ${maxBytes}`);
+      if (total > maxBytes) {
+        fail(`declares ${declared} inflated bytes, over the limit of ${maxBytes}${budgetBytes !== maxBytes ? ` left of the read's inflate budget of ${budgetBytes} bytes` : ''} (maxInflatedBytes)`);
+      }
       out = new Uint8Array(total);
       out.set(head);
       filled = 8;
