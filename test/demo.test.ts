@@ -135,6 +135,8 @@ describeWith([deno, builtWithDemo], 'lrp demo under Deno', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/cnn \(.*\): \d\/2 correct/);
-    for (const f of readdirSync(out)) expect(decodePng(new Uint8Array(readFileSync(join(out, f)))).width).toBeGreaterThan(0);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(['cnn', 'mlp'].flatMap((m) => methods.map((k) => `${m}-${k}.png`)).sort());
+    for (const f of files) expect(decodePng(new Uint8Array(readFileSync(join(out, f)))).width).toBeGreaterThan(0);
   });
 });

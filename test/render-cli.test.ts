@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { writeNpy } from '../src/io/npy.js';
+import { readNpy, writeNpy } from '../src/io/npy.js';
+import { toFloat64 } from '../src/tensor.js';
 import { writeTextModel } from '../src/io/text-model.js';
 import { heatmaps } from '../src/render/heatmap.js';
 import type { RgbaImage } from '../src/render/images.js';
 import { decodePng } from '../src/render/png.js';
+import { binaryOfUnit, maxByteDifference } from './support/binary-bytes.js';
 import { randomCnn, randomInput, randomMlp } from './support/random-model.js';
 
 /** Runs the CLI in-process, capturing its streams. */
@@ -59,10 +61,12 @@ describe('lrp render', () => {
     // Heatmap tiles are exactly the library's heatmaps (per-sample scaling, jet, ×2).
     const maps = heatmaps(R, { scale: 2, layout: 'NHWC' });
     for (let s = 0; s < 3; s++) expect(tile(img, (2 * s + 1) * 18, 16)).toEqual(maps[s]!.data);
-    // Input tiles: binary after min-max scaling, so the smallest value is white and the largest black.
-    expect(pixel(img, 0, 0)).toEqual([255, 255, 255, 255]); // X[0] = 0
-    const darkest = X.subarray(0, 64).indexOf(1);
-    expect(pixel(img, (darkest % 8) * 2, Math.floor(darkest / 8) * 2)).toEqual([0, 0, 0, 255]);
+    // Input tiles, whole: binary after min-max scaling (each sample spans 0..1 already), ×2 nearest neighbour.
+    for (let s = 0; s < 3; s++) {
+      const big = Array.from({ length: 256 }, (_, p) => X[s * 64 + Math.floor(p / 16 / 2) * 8 + Math.floor((p % 16) / 2)]!);
+      expect(maxByteDifference(tile(img, 2 * s * 18, 16), binaryOfUnit(big)), `input tile ${s}`).toBeLessThanOrEqual(1);
+    }
+    expect(pixel(img, 0, 0)).toEqual([255, 255, 255, 255]); // X[0] = 0 is white
   });
 
   it('without --input writes the heatmaps alone, ×3 by default; flat [N, D] samples are shown square', async () => {
@@ -85,18 +89,25 @@ describe('lrp render', () => {
     expect(tile(batch, 0, 8)).toEqual(heatmaps(R, { scale: 1, layout: 'NHWC', normalize: 'batch' })[0]!.data);
   });
 
+  const inputTensor = { data: X, shape: [3, 8, 8, 1] };
   it.each([
-    ['--percentile', '90'],
-    ['--reduce', 'maxabs'],
-    ['--outline'],
-    ['--cmap', 'gray-red'],
-    ['--cmap', 'coldnhot'],
-  ])('accepts %s %s', async (...opt) => {
+    [['--percentile', '90'], { percentile: 90 }],
+    [['--reduce', 'maxabs'], { reduce: 'maxabs' }],
+    [['--outline'], { outline: inputTensor }],
+    [['--cmap', 'gray-red'], { cmap: 'gray-red' }],
+    [['--cmap', 'coldnhot'], { cmap: 'coldnhot' }],
+  ] as const)('%j draws the heatmaps of the library option %j', async (opt, options) => {
     const out = join(tmp, `opt-${opt.join('-')}.png`);
-    const r = await lrp('render', '--relevance', relevance, '--input', input, ...opt.filter(Boolean), '--out', out);
+    const r = await lrp('render', '--relevance', relevance, '--input', input, ...opt, '--out', out);
     expect(r.err).not.toMatch(/^lrp: E_/);
     expect(r.code).toBe(0);
-    expect(png(out).width).toBe(6 * 24 + 5 * 2);
+    const img = png(out);
+    expect(img.width).toBe(6 * 24 + 5 * 2);
+    const maps = heatmaps(R, { scale: 3, layout: 'NHWC', ...options });
+    const plain = heatmaps(R, { scale: 3, layout: 'NHWC' });
+    for (let s = 0; s < 3; s++) expect(tile(img, (2 * s + 1) * 26, 24), `sample ${s}`).toEqual(maps[s]!.data);
+    // the option changes the picture (reduce is the exception: one channel, so maxabs = sum)
+    if (opt[0] !== '--reduce') expect(maps.some((m, s) => maxByteDifference(m.data, plain[s]!.data) > 0)).toBe(true);
   });
 
   const nan = save('nan.npy', Float64Array.from({ length: 16 }, (_, i) => (i === 5 ? NaN : i)), [1, 4, 4, 1]);
@@ -136,10 +147,14 @@ describe('lrp explain --heatmap', () => {
     expect(r.err).toContain(`wrote 3 heatmaps to ${dir}`);
     expect(readdirSync(dir).sort()).toEqual(['0_heatmap.png', '1_heatmap.png', '2_heatmap.png']);
     const side = inShape[0]! * 3;
-    for (const f of readdirSync(dir)) {
-      const img = png(join(dir, f));
+    // each strip's heatmap half is the library's heatmap of the relevance the command wrote
+    const written = toFloat64(readNpy(new Uint8Array(readFileSync(join(tmp, 'cnn-r.npy')))));
+    const maps = heatmaps(written, { scale: 3, layout: 'NHWC' });
+    for (let s = 0; s < 3; s++) {
+      const img = png(join(dir, `${s}_heatmap.png`));
       expect([img.width, img.height]).toEqual([2 * side + 2, side]);
       expect(blackColumns(img, side, 2)).toBe(true);
+      expect(tile(img, side + 2, side), `sample ${s}`).toEqual(maps[s]!.data);
     }
   });
 

@@ -6,6 +6,7 @@ import { toFloat64, type Tensor } from '../src/tensor.js';
 import { canny, digitToRgb, heatmap, heatmaps, hmToRgb, stripImages, toRgba, type RgbaImage } from '../src/render/index.js';
 import { decodePng } from '../src/render/png.js';
 import { fixture } from './fixtures.js';
+import { binaryRgba, greys, maxByteDifference } from './support/binary-bytes.js';
 import { describeWith, toolboxFixtures } from './support/requirements.js';
 
 const loadNpy = (...parts: string[]) => toFloat64(readNpy(new Uint8Array(readFileSync(fixture(...parts)))));
@@ -23,21 +24,6 @@ function code(fn: () => unknown): string | undefined {
 
 const pixel = (img: RgbaImage, x: number, y: number) => Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4));
 
-/**
- * render.py's `binary` map by hand, as RGBA bytes of relevance values already divided by their scale:
- * v = (clip(r, −1, 1) + 1) / 2, table entry k = min(255, ⌊256 v⌋), grey 1 − k/255, byte ⌊255 · grey⌋.
- */
-function binaryRgba(scaled: readonly number[]): Uint8ClampedArray {
-  return Uint8ClampedArray.from(scaled.flatMap((r) => {
-    const k = Math.min(255, Math.floor(((Math.min(1, Math.max(-1, r)) + 1) / 2) * 256));
-    const grey = 1 - k / 255;
-    const byte = grey >= 1 ? 255 : grey > 0 ? Math.floor(grey * 255) : 0;
-    return [byte, byte, byte, 255];
-  }));
-}
-
-/** RGBA bytes of grey levels (alpha 255). */
-const greys = (levels: readonly number[]) => Uint8ClampedArray.from(levels.flatMap((g) => [g, g, g, 255]));
 
 describe('heatmap pipeline', () => {
   it('normalises by max |R| and maps 0 to the centre', () => {
@@ -117,13 +103,13 @@ describe('heatmap pipeline', () => {
     // every pixel within one level of the hand computation (⌊255 · (1 − k/255)⌋ sits on integers, where
     // the table's rounding decides), and every value beyond p50 exactly black
     const want = binaryRgba(values.map((v) => v / p50));
-    expect(Math.max(...img.data.map((v, i) => Math.abs(v - want[i]!)))).toBeLessThanOrEqual(1);
+    expect(maxByteDifference(img.data, want)).toBeLessThanOrEqual(1);
     values.forEach((v, i) => v >= p50 && expect(pixel(img, i % 10, Math.floor(i / 10)), `R = ${v}`).toEqual([0, 0, 0, 255]));
     expect(values.filter((v) => v >= p50)).toHaveLength(50);
     expect(pixel(img, 0, 0)).toEqual([127, 127, 127, 255]); // 0 stays at the centre
     const plain = heatmap(t(values, [10, 10]), { cmap: 'binary' });
     const wantPlain = binaryRgba(values.map((v) => v / 1000));
-    expect(Math.max(...plain.data.map((v, i) => Math.abs(v - wantPlain[i]!)))).toBeLessThanOrEqual(1);
+    expect(maxByteDifference(plain.data, wantPlain)).toBeLessThanOrEqual(1);
   });
 
   it('enlarges by an integer factor and reads flat samples', () => {
