@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseModel } from '../src/io/model-file.js';
 import { readTextModel } from '../src/io/text-model.js';
 import type { Model } from '../src/model/layers.js';
-import { fixture, fixturesDir } from './fixtures.js';
+import { fixture } from './fixtures.js';
+import { describeWith, toolboxFixtures } from './support/requirements.js';
 import { expectLrpError } from './support/expect-error.js';
 import { uniform } from './support/random-model.js';
 
@@ -97,7 +98,7 @@ describe('text models read from bytes', () => {
   });
 });
 
-describe.skipIf(!fixturesDir)('the toolbox LeNet-5 read from bytes', () => {
+describeWith(toolboxFixtures, 'the toolbox LeNet-5 read from bytes', () => {
   it('has weights bit-identical to Number() of every token of the file (the string reader it replaces)', () => {
     const bytes = readFileSync(fixture('toolbox/models/LeNet-5.txt'));
     const model = parseModel(new Uint8Array(bytes), 'LeNet-5.txt');
