@@ -1,5 +1,6 @@
 /** Nearest-neighbour enlargement by an integer factor (render.py `enlarge_image`). */
 import { LrpError } from '../errors.js';
+import { DEFAULT_MAX_PIXELS, checkPixelBudget } from './pixel-budget.js';
 
 /** Checks an enlargement factor: a positive integer (render.py only prints a warning). */
 export function checkScaling(scaling: number): void {
@@ -10,7 +11,8 @@ export function checkScaling(scaling: number): void {
 
 /**
  * Repeats every pixel of a row-major `[height, width, channels]` array `scaling` times in both
- * directions, giving `[scaling · height, scaling · width, channels]`.
+ * directions, giving `[scaling · height, scaling · width, channels]`. An image of more than
+ * `maxPixels` pixels (default 2^24) is refused with `E_RANGE` before it is allocated.
  */
 export function enlarge(
   values: ArrayLike<number>,
@@ -18,8 +20,10 @@ export function enlarge(
   width: number,
   channels: number,
   scaling: number,
+  maxPixels: number = DEFAULT_MAX_PIXELS,
 ): Float64Array {
   checkScaling(scaling);
+  checkPixelBudget(1, height * scaling, width * scaling, maxPixels);
   const outW = width * scaling;
   const out = new Float64Array(height * scaling * outW * channels);
   for (let y = 0; y < height * scaling; y++) {

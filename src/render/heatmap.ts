@@ -8,12 +8,13 @@ import type { Tensor } from '../tensor.js';
 import { applyLut } from './apply-colormap.js';
 import type { Colormap } from './colormap.js';
 import { getColormap } from './colormaps.js';
-import { enlarge } from './enlarge.js';
+import { checkScaling, enlarge } from './enlarge.js';
 import { type RgbaImage, type RgbFloatImage, toRgba } from './images.js';
 import { type ChannelReduction, defaultLayout, type Layout, type Map2d, splitMaps } from './layout.js';
 import type { MapShape } from './map-shape.js';
 import { assertFinite, clipSymmetric, symmetricScale, toUnitSymmetric } from './normalize.js';
 import { paintOutline } from './outline.js';
+import { DEFAULT_MAX_PIXELS, checkPixelBudget } from './pixel-budget.js';
 
 /** Options of {@link heatmaps} / {@link heatmap}. */
 export interface HeatmapOptions {
@@ -35,6 +36,11 @@ export interface HeatmapOptions {
   outline?: Tensor;
   /** Canny σ of the outline (default 2, as render.py). */
   sigma?: number;
+  /**
+   * Most pixels the images of one call may have in total (default 2^24); more is refused with
+   * `E_RANGE` naming the size they would have had, before anything is enlarged.
+   */
+  maxPixels?: number;
 }
 
 function concat(maps: readonly Map2d[]): Float64Array {
@@ -67,7 +73,8 @@ function colourMaps(maps: readonly Map2d[], cmap: Colormap, options: HeatmapOpti
 /**
  * Renders every map of a relevance tensor as an 8-bit RGBA image (`ImageData`-compatible).
  * @throws LrpError `E_INPUT` for NaN/Inf, `E_SHAPE` for shapes that do not fit the layout or the
- *   outline, `E_RULE` for an unknown colormap, `E_USAGE` for bad option values.
+ *   outline, `E_RULE` for an unknown colormap, `E_USAGE` for bad option values, `E_RANGE` for
+ *   images over the pixel budget (`maxPixels`).
  */
 export function heatmaps(relevance: Tensor, options: HeatmapOptions = {}): RgbaImage[] {
   const layout = options.layout ?? defaultLayout(relevance.shape.length);
@@ -82,7 +89,11 @@ export function heatmaps(relevance: Tensor, options: HeatmapOptions = {}): RgbaI
   assertFinite(relevance.data, 'relevance');
   const maps = splitMaps(relevance, layout, reduce, options.shape);
   const scale = options.scale ?? 1;
-  const big = maps.map((m) => ({ height: m.height * scale, width: m.width * scale, data: enlarge(m.data, m.height, m.width, 1, scale) }));
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  checkScaling(scale);
+  const first = maps[0];
+  if (first) checkPixelBudget(maps.length, first.height * scale, first.width * scale, maxPixels);
+  const big = maps.map((m) => ({ height: m.height * scale, width: m.width * scale, data: enlarge(m.data, m.height, m.width, 1, scale, maxPixels) }));
   let images = colourMaps(big, cmap, options);
   if (options.outline) {
     assertFinite(options.outline.data, 'outline input');
@@ -90,7 +101,7 @@ export function heatmaps(relevance: Tensor, options: HeatmapOptions = {}): RgbaI
     if (inputs.length !== maps.length) throw new LrpError('E_SHAPE', `outline holds ${inputs.length} maps, relevance ${maps.length}`, 'render');
     images = images.map((img, i) => {
       const x = inputs[i]!;
-      return paintOutline(img, enlarge(x.data, x.height, x.width, 1, scale), [x.height * scale, x.width * scale], options.sigma ?? 2);
+      return paintOutline(img, enlarge(x.data, x.height, x.width, 1, scale, maxPixels), [x.height * scale, x.width * scale], options.sigma ?? 2);
     });
   }
   return images.map(toRgba);

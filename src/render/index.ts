@@ -15,6 +15,7 @@ export { channelTrend, trendOf, type Trend } from './monotone.js';
 export { toImageData, toRgba, type RgbFloatImage, type RgbaImage } from './images.js';
 export { maxAbs, percentile, symmetricScale, toUnitSymmetric } from './normalize.js';
 export { enlarge } from './enlarge.js';
+export { DEFAULT_MAX_PIXELS } from './pixel-budget.js';
 export { canny, type CannyOptions } from './canny.js';
 export { paintOutline } from './outline.js';
 export { hmToRgb, digitToRgb, type HmToRgbOptions, type DigitToRgbOptions } from './hm-to-rgb.js';
