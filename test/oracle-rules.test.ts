@@ -9,6 +9,7 @@ import type { Rule } from '../src/rules/rule.js';
 import { conv2dLayer, linearLayer, poolLayer, simpleLayer } from '../src/model/build.js';
 import type { Layer, Model } from '../src/model/layers.js';
 import { inferShapes } from '../src/model/shapes.js';
+import { expectLrpError } from './support/expect-error.js';
 import { gaussian, randomArray, randomInput, relError } from './support/random-model.js';
 import { type ApiSpec, backends, bounds, errorAgainstOracle } from './oracle/compare.js';
 import { oracleExplain } from './oracle/explain.js';
@@ -127,6 +128,24 @@ describe.each(backends)('every rule against the oracle on %s', (backend) => {
       const loose = backend === 'wasm' && /^(simple|gamma)/.test(spec);
       expect(err, spec).toBeLessThan(loose ? 3e-3 : bound(backend));
     }
+    pass.dispose();
+  });
+});
+
+describe('max pooling windows wholly in the padding', () => {
+  it.each(backends)('are refused with E_SHAPE naming the layer on %s (were -Infinity outputs and NaN relevance)', async (backend) => {
+    const at = (pad: [number, number, number, number]): Model => ({
+      layers: [poolLayer('maxpool', [2, 2], [1, 1], pad), simpleLayer('flatten')],
+    });
+    const x = randomInput(831, 1, [2, 3, 1]);
+    for (const pad of [[2, 0, 0, 0], [0, 2, 0, 0], [0, 0, 2, 0], [0, 0, 0, 2], [0, 3, 1, 1]] as [number, number, number, number][]) {
+      const ex = await createExplainer(at(pad), { backend });
+      expectLrpError(() => ex.explain(x), 'E_SHAPE', /^layer 0 \(MaxPool\): .*wholly in the padding/);
+    }
+    // Windows that keep at least one input (padding smaller than the window) still work, as the oracle says.
+    const model = at([1, 1, 1, 1]);
+    const pass = (await createExplainer(model, { backend })).forward(x);
+    expect(relError(pass.output.data, oracleExplain(model, x.data, x.shape).output)).toBeLessThan(1e-6);
     pass.dispose();
   });
 });

@@ -63,6 +63,12 @@ export function windowGeometry(
   return { inH, inW, inC, outH, outW, kH: k[0], kW: k[1], sH: s[0], sW: s[1], pad };
 }
 
+/** True where some window covers only padding: the first starts below it, or the last beyond the input. */
+function hasWindowInPadding(g: WindowGeometry): boolean {
+  const [top, , left] = g.pad;
+  return top >= g.kH || left >= g.kW || (g.outH - 1) * g.sH - top >= g.inH || (g.outW - 1) * g.sW - left >= g.inW;
+}
+
 /** Output shape (per sample, batch dimension excluded) of `layer` for input `inShape`. */
 export function layerOutputShape(layer: Layer, inShape: readonly number[], where: string): number[] {
   switch (layer.kind) {
@@ -88,6 +94,13 @@ export function layerOutputShape(layer: Layer, inShape: readonly number[], where
     case 'avgpool':
     case 'maxpool': {
       const g = windowGeometry(inShape, layer.pool, layer.stride, layer.padding, where);
+      if (layer.kind === 'maxpool' && hasWindowInPadding(g)) {
+        throw new LrpError(
+          'E_SHAPE',
+          `max pooling ${g.kH}x${g.kW} with stride ${g.sH}x${g.sW} and padding [${g.pad.join(', ')}] on input ${showShape(inShape)} has windows wholly in the padding (no input to take the maximum of); pad less than the window`,
+          where,
+        );
+      }
       return [g.outH, g.outW, g.inC];
     }
     case 'flatten':
