@@ -6,11 +6,14 @@
  * - `E_SHAPE`: tensor shapes do not fit a layer or each other.
  * - `E_RULE`: an unknown rule, method, composite or formula code, or a bad rule parameter.
  * - `E_INPUT`: input values are unusable (NaN, Inf, wrong dtype, out-of-range target).
- * - `E_RANGE`: an index (layer, class) is out of range.
+ * - `E_RANGE`: an index (layer, class) is out of range, or a request exceeds the memory or cost
+ *   budget (`maxMemory`, `maxCost`; the message gives the estimate and the limit).
  * - `E_USAGE`: bad command-line or API usage (missing option, bad flag value).
  * - `E_IO`: the file system refused (missing file, permission).
  * - `E_BACKEND`: a backend cannot run here or failed to initialise.
  * - `E_WORKER`: a worker thread died or could not start.
+ * - `E_NUMERIC`: a computation produced NaN or ±Infinity (the message names the layer where it
+ *   first appeared, the pass and the rule), or values overflow the requested output precision.
  */
 export type LrpErrorCode =
   | 'E_FORMAT'
@@ -21,7 +24,8 @@ export type LrpErrorCode =
   | 'E_USAGE'
   | 'E_IO'
   | 'E_BACKEND'
-  | 'E_WORKER';
+  | 'E_WORKER'
+  | 'E_NUMERIC';
 
 /** The one error class of lrpjs: a stable {@link LrpErrorCode} and a message naming the place at fault. */
 export class LrpError extends Error {

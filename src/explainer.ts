@@ -3,26 +3,44 @@ import { type SamplingOptions, attribute } from './engine/attribution.js';
 import { walkBackward } from './engine/backward.js';
 import { type Trace, forwardTrace } from './engine/forward.js';
 import { type Target, initialRelevance } from './engine/initial.js';
-import { estimateRunBytes } from './engine/memory-plan.js';
+import { type Limits, checkCost, checkMemory, explanationFactor, resolveLimits } from './engine/budget.js';
+import { firstNonFiniteValue } from './engine/numeric-check.js';
 import type { Ops } from './engine/ops.js';
 import { PreparedModel } from './engine/prepared.js';
 import { LrpError } from './errors.js';
 import { dropSoftmax } from './model/build.js';
 import type { Model } from './model/layers.js';
-import { inferShapes } from './model/shapes.js';
+import { type RunPlan, planRun } from './engine/run-plan.js';
 import { type RulePlan, type RuleSpec, resolveRules } from './rules/plan.js';
 import { type Tensor, showShape, sizeOf } from './tensor.js';
 
-/** Options of {@link createExplainer}. */
-export interface ExplainerOptions {
+/** Default {@link ExplainerOptions.retainMemory}: 256 MiB. */
+export const DEFAULT_RETAIN_MEMORY = 256 * 2 ** 20;
+
+/**
+ * Options of {@link createExplainer}. `maxMemory` and `maxCost` ({@link Limits}) bound every
+ * request; `forward` and `explain` may override them per call.
+ */
+export interface ExplainerOptions extends Limits {
   /** Backend by name (default `auto`: wasm where WebAssembly runs, else js), or a backend instance from `createBackend`. */
   readonly backend?: BackendName | Ops<unknown>;
   /** Keep a final SoftMax layer (dropped by default, as the toolbox demos do: explain the logits). */
   readonly keepSoftmax?: boolean;
+  /**
+   * Bytes of backend storage an idle explainer may keep (default {@link DEFAULT_RETAIN_MEMORY},
+   * 256 MiB): when the last forward pass is disposed and the wasm instance's memory grew beyond
+   * this, a fresh instance takes over (weights moved over) and the memory is given back.
+   */
+  readonly retainMemory?: number;
+  /**
+   * Return NaN and ±Infinity instead of failing (default `false`: an output or relevance that is
+   * not finite is `E_NUMERIC` naming the first layer where it appeared, and the rule).
+   */
+  readonly allowNonFinite?: boolean;
 }
 
-/** Options of one explanation: how (rules, method), what (target) and where (layer). */
-export interface ExplainOptions extends RuleSpec, SamplingOptions {
+/** Options of one explanation: how (rules, method), what (target) and where (layer), and the cost budget. */
+export interface ExplainOptions extends RuleSpec, SamplingOptions, Limits {
   /** Output to explain: `'argmax'` (default), a class, or a class per sample. */
   readonly target?: Target;
   /** Explicit initial relevance of the output's shape (overrides `target`). */
@@ -74,10 +92,23 @@ function retainScope(ops: Ops<unknown>): void {
   openPasses.set(ops, n + 1);
 }
 
-function releaseScope(ops: Ops<unknown>): void {
+/** Closes the run scope with the last open pass; an idle backend then gives back storage above `retain` bytes. */
+function releaseScope(ops: Ops<unknown>, retain: number): void {
   const n = (openPasses.get(ops) ?? 1) - 1;
   openPasses.set(ops, n);
-  if (n === 0) ops.endScope();
+  if (n === 0) {
+    ops.endScope();
+    ops.trim?.(retain);
+  }
+}
+
+/** What a forward pass shares with its explainer. */
+interface PassContext {
+  readonly pm: PreparedModel<unknown>;
+  readonly plan: RunPlan;
+  readonly options: ExplainerOptions;
+  /** The budgets the pass was planned under. */
+  readonly limits: Required<Limits>;
 }
 
 /**
@@ -89,22 +120,30 @@ export class ForwardPass {
   readonly output: Tensor;
   private released = false;
 
+  private readonly pm: PreparedModel<unknown>;
+
   /** @internal */
   constructor(
-    private readonly pm: PreparedModel<unknown>,
+    private readonly context: PassContext,
     private readonly trace: Trace<unknown>,
     private readonly input: Tensor,
   ) {
+    this.pm = context.pm;
     const L = trace.acts.length - 1;
-    this.output = { data: pm.ops.read(trace.acts[L]), shape: [trace.batch, ...trace.shapes[L]] };
+    this.output = { data: this.pm.ops.read(trace.acts[L]), shape: [trace.batch, ...trace.shapes[L]] };
   }
 
-  /** Explains this pass; see {@link ExplainOptions}. */
+  /**
+   * Explains this pass; see {@link ExplainOptions}. An explanation whose estimated cost per sample
+   * exceeds `maxCost` is refused (`E_RANGE`) before it runs.
+   */
   explain(options: ExplainOptions = {}): Explanation {
     if (this.released) throw new LrpError('E_USAGE', 'this forward pass was disposed');
     const { pm } = this;
     const ops = pm.ops;
     const plan = resolveRules(pm.model, options);
+    const { maxCost } = resolveLimits(this.context.limits, options);
+    checkCost(this.context.plan, explanationFactor(plan.method, options), `an explanation by ${plan.method}`, maxCost);
     const L = pm.model.layers.length;
     const stopAt = options.relevanceAt ?? 0;
     if (!Number.isInteger(stopAt) || stopAt < 0 || stopAt > L) {
@@ -137,9 +176,14 @@ export class ForwardPass {
     };
     const res = attribute(pm, trace, r0, plan.method, plan, stopAt, gradientAt, options);
     const precision = (a: Float64Array): Float32Array | Float64Array => (ops.precision === 'float32' ? Float32Array.from(a) : a);
+    const relevance = precision(res.result);
+    const bad = this.context.options.allowNonFinite ? -1 : firstNonFiniteValue(relevance);
+    if (bad >= 0) {
+      throw new LrpError('E_NUMERIC', `method ${plan.method} gave ${relevance[bad]} at element ${bad}${ops.precision === 'float32' ? ' in float32 (the js backend computes in float64)' : ''}`, 'relevance');
+    }
     const explanation: Explanation = {
       output: this.output,
-      relevance: { data: precision(res.result), shape: res.shape },
+      relevance: { data: relevance, shape: res.shape },
       initial: { data: precision(R0), shape: this.output.shape },
       target,
     };
@@ -155,7 +199,7 @@ export class ForwardPass {
   dispose(): void {
     if (this.released) return;
     this.released = true;
-    releaseScope(this.pm.ops);
+    releaseScope(this.pm.ops, this.context.options.retainMemory ?? DEFAULT_RETAIN_MEMORY);
   }
 }
 
@@ -166,6 +210,7 @@ export class Explainer {
     /** The model as explained (final SoftMax dropped unless kept). */
     readonly model: Model,
     private readonly pm: PreparedModel<unknown>,
+    private readonly options: ExplainerOptions,
   ) {}
 
   /** The backend's name (`js`, `wasm`, ...). */
@@ -173,27 +218,48 @@ export class Explainer {
     return this.pm.ops.name;
   }
 
-  /** Runs the model and keeps what the explanations need. */
-  forward(input: Tensor): ForwardPass {
+  /**
+   * The plan of a request on `input` (shapes, bytes and cost per layer), checked against the
+   * budgets: `E_SHAPE` naming the layer for shapes that do not fit or absurd windows and padding,
+   * `E_RANGE` with the figures for a plan over `maxMemory` or (with `costFactor` times the forward
+   * pass) over `maxCost`.
+   */
+  plan(input: Tensor, limits: Limits = {}, costFactor = 1, what = 'the forward pass'): RunPlan {
     checkInput(input);
+    const ops = this.pm.ops;
+    const plan = planRun(this.pm.model, input.shape.slice(1), input.shape[0], ops.precision === 'float32' ? 4 : 8);
+    const { maxMemory, maxCost } = resolveLimits(this.options, limits);
+    checkMemory(plan, maxMemory);
+    checkCost(plan, costFactor, what, maxCost);
+    return plan;
+  }
+
+  /**
+   * Runs the model and keeps what the explanations need. The request is planned first (see
+   * {@link Explainer.plan}); a refused or failed request leaves the explainer as it was.
+   */
+  forward(input: Tensor, limits: Limits = {}): ForwardPass {
+    const plan = this.plan(input, limits);
     const ops: Ops<unknown> = this.pm.ops;
-    if (ops.reserve) {
-      const shapes = inferShapes(this.pm.model, input.shape.slice(1));
-      ops.reserve(estimateRunBytes(shapes, input.shape[0], ops.precision === 'float32' ? 4 : 8));
-    }
+    const resolved = resolveLimits(this.options, limits);
+    const retain = this.options.retainMemory ?? DEFAULT_RETAIN_MEMORY;
+    ops.limitMemory?.(resolved.maxMemory);
     retainScope(ops);
     try {
+      ops.reserve?.(plan.runBytes);
       const trace = forwardTrace(this.pm, ops.tensor(input.data, input.shape));
-      return new ForwardPass(this.pm, trace, input);
+      return new ForwardPass({ pm: this.pm, plan, options: this.options, limits: resolved }, trace, input);
     } catch (e) {
-      releaseScope(ops);
+      releaseScope(ops, retain);
       throw e;
     }
   }
 
-  /** Forward pass and one explanation. */
+  /** Forward pass and one explanation; the cost of both is checked against `maxCost` before either runs. */
   explain(input: Tensor, options: ExplainOptions = {}): Explanation {
-    const pass = this.forward(input);
+    const method = resolveRules(this.pm.model, options).method;
+    this.plan(input, options, 1 + explanationFactor(method, options), `an explanation by ${method} with its forward pass`);
+    const pass = this.forward(input, options);
     try {
       return pass.explain(options);
     } finally {
@@ -210,11 +276,17 @@ export class Explainer {
 /**
  * Creates an {@link Explainer} for `model` on a backend (default `auto`). The final SoftMax is
  * dropped unless `keepSoftmax` is set, so the default initial relevance is the explained logit.
+ * Every request is planned and checked against `maxMemory` and `maxCost` before it runs; outputs
+ * and relevances are checked for non-finite values unless `allowNonFinite` (see {@link ExplainerOptions}).
  */
 export async function createExplainer(model: Model, options: ExplainerOptions = {}): Promise<Explainer> {
   const ops = typeof options.backend === 'object' ? options.backend : await createBackend(options.backend ?? 'auto');
   const m = options.keepSoftmax ? model : dropSoftmax(model);
-  const pm = new PreparedModel(ops, m);
+  const { maxMemory } = resolveLimits(options);
+  const retain = options.retainMemory ?? DEFAULT_RETAIN_MEMORY;
+  if (!(retain >= 0)) throw new LrpError('E_USAGE', `retainMemory must be a number of bytes >= 0, got ${String(retain)}`, 'retainMemory');
+  ops.limitMemory?.(maxMemory);
+  const pm = new PreparedModel(ops, m, { checkFinite: !options.allowNonFinite });
   pm.uploadAll();
-  return new Explainer(m, pm);
+  return new Explainer(m, pm, options);
 }

@@ -19,10 +19,13 @@ export { type Formula, type FormulaCode, formulaCodes, resolveFormula } from './
 export { type RuleSpec, type RulePlan, resolveRules } from './rules/plan.js';
 export type { Target } from './engine/initial.js';
 export type { SamplingOptions } from './engine/attribution.js';
+export { type Limits, DEFAULT_MAX_MEMORY, DEFAULT_MAX_COST } from './engine/budget.js';
+export { type RunPlan, type LayerPlan, planRun, layerMacs } from './engine/run-plan.js';
 export type { Ops, UnaryOp, BinaryOp, Stabilizer } from './engine/ops.js';
 export { type BackendName, type InitOptions, backendNames, createBackend, init } from './backends/index.js';
 export {
   createExplainer,
+  DEFAULT_RETAIN_MEMORY,
   Explainer,
   ForwardPass,
   type ExplainerOptions,

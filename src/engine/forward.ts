@@ -1,5 +1,7 @@
 import { type Layer, layerWhere } from '../model/layers.js';
 import { type WindowGeometry, layerOutputShape, windowGeometry } from '../model/shapes.js';
+import { sizeOf } from '../tensor.js';
+import { checkForwardFinite } from './numeric-check.js';
 import type { Ops } from './ops.js';
 import type { PreparedModel } from './prepared.js';
 
@@ -48,7 +50,11 @@ function scaled<T>(ops: Ops<T>, x: T, c: number): T {
   return y;
 }
 
-/** Runs the model on `x` (`[N, ...inShape]`), keeping every activation. */
+/**
+ * Runs the model on `x` (`[N, ...inShape]`), keeping every activation. Where the prepared model
+ * checks values ({@link PreparedModel.checkFinite}), a NaN or ±Infinity is `E_NUMERIC` naming the
+ * first layer that produced one.
+ */
 export function forwardTrace<T>(pm: PreparedModel<T>, x: T): Trace<T> {
   const { ops, model } = pm;
   const full = ops.shape(x);
@@ -62,7 +68,9 @@ export function forwardTrace<T>(pm: PreparedModel<T>, x: T): Trace<T> {
     const out = layerOutputShape(layer, shapes[i], where);
     geometry.push(g);
     shapes.push(out);
-    acts.push(applyLayer(pm, i, acts[i], g, [batch, ...out]));
+    const y = applyLayer(pm, i, acts[i], g, [batch, ...out]);
+    if (pm.checkFinite) checkForwardFinite(ops, y, where, sizeOf(out));
+    acts.push(y);
   });
   return { acts, geometry, shapes, batch };
 }

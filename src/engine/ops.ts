@@ -59,12 +59,24 @@ export interface Ops<T> {
    * run grows memory at most once, before it starts.
    */
   reserve?(bytes: number): void;
+  /**
+   * Optional: caps the backend's storage at `bytes` (`maxMemory`). A growth beyond it fails with
+   * `E_RANGE` and leaves the backend as it was.
+   */
+  limitMemory?(bytes: number): void;
+  /**
+   * Optional: gives storage back while no run scope is open, when it holds more than `keepBytes`
+   * (wasm: a fresh instance replaces one whose memory grew). Parameters stay valid. Returns whether it did.
+   */
+  trim?(keepBytes: number): boolean;
   /** Optional: a mark of the run storage, so {@link Ops.release} can free what was created after it. */
   mark?(): number;
   /** Optional: frees every run tensor created since `mark` (one explanation's temporaries). */
   release?(mark: number): void;
   /** Downloads a tensor's data (a copy the caller owns) in the backend's precision. */
   read(t: T): Float32Array | Float64Array;
+  /** Index of the first NaN or ±Infinity in a tensor (flat, C order), or −1 when every value is finite. */
+  firstNonFinite(t: T): number;
   /** Shape of a tensor. */
   shape(t: T): readonly number[];
   /** Same data, new shape of equal size (may share storage). */

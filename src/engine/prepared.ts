@@ -1,4 +1,6 @@
-import type { Model, ParamLayer } from '../model/layers.js';
+import { LrpError } from '../errors.js';
+import { type Model, type ParamLayer, layerWhere } from '../model/layers.js';
+import { FLOAT32_MAX } from './numeric-check.js';
 import type { Ops } from './ops.js';
 import { nonNegativeInputs } from './sign-analysis.js';
 
@@ -25,20 +27,50 @@ function modeKey(mode: ParamMode): string {
   return typeof mode === 'object' ? `gamma:${mode.gamma}` : mode;
 }
 
+/** Options of a {@link PreparedModel}. */
+export interface PreparedOptions {
+  /**
+   * Check every activation and relevance for NaN and ±Infinity (`E_NUMERIC` naming the first layer
+   * where one appears); default `false` (training has its own loss check).
+   */
+  readonly checkFinite?: boolean;
+}
+
 /**
  * A model uploaded to a backend: the weights and, lazily, their rule variants (W⁺, W⁻, W², ...),
  * each uploaded once and reused by every explanation until {@link PreparedModel.dispose}.
+ * On a float32 backend a parameter beyond the float32 range is `E_NUMERIC` naming the layer, not a
+ * silent infinity.
  */
 export class PreparedModel<T> {
   private readonly cache = new Map<string, T>();
   /** `nonNegative[i]`: layer i's input is ≥ 0 by construction ({@link nonNegativeInputs}). */
   readonly nonNegative: readonly boolean[];
+  /** Whether forward passes and walks check their values ({@link PreparedOptions.checkFinite}). */
+  readonly checkFinite: boolean;
 
   constructor(
     readonly ops: Ops<T>,
     readonly model: Model,
+    options: PreparedOptions = {},
   ) {
     this.nonNegative = nonNegativeInputs(model);
+    this.checkFinite = options.checkFinite ?? false;
+  }
+
+  /** Uploads `data` as a parameter of layer `index`, refusing values a float32 backend cannot hold. */
+  private upload(index: number, what: string, data: Float64Array, shape: readonly number[]): T {
+    if (this.ops.precision === 'float32') {
+      const i = data.findIndex((v) => !(Math.abs(v) <= FLOAT32_MAX));
+      if (i >= 0) {
+        throw new LrpError(
+          'E_NUMERIC',
+          `${what} element ${i} is ${data[i]}, beyond the float32 range of the ${this.ops.name} backend (use the js backend, float64)`,
+          layerWhere(this.model.layers, index),
+        );
+      }
+    }
+    return this.ops.param(data, shape);
   }
 
   private get(key: string, make: () => T): T {
@@ -55,7 +87,7 @@ export class PreparedModel<T> {
     const layer = this.model.layers[index] as ParamLayer;
     return this.get(`w${index}:${modeKey(mode)}`, () => {
       const shape = layer.kind === 'linear' ? [layer.inputs, layer.outputs] : [...layer.filter];
-      return this.ops.param(mode === 'id' ? layer.weights : layer.weights.map((v) => modifyValue(mode, v)), shape);
+      return this.upload(index, `weight (${modeKey(mode)})`, mode === 'id' ? layer.weights : layer.weights.map((v) => modifyValue(mode, v)), shape);
     });
   }
 
@@ -64,7 +96,7 @@ export class PreparedModel<T> {
     if (mode === 'zero') return null;
     const layer = this.model.layers[index] as ParamLayer;
     return this.get(`b${index}:${modeKey(mode)}`, () =>
-      this.ops.param(mode === 'id' ? layer.bias : layer.bias.map((v) => modifyValue(mode, v)), [layer.bias.length]),
+      this.upload(index, `bias (${modeKey(mode)})`, mode === 'id' ? layer.bias : layer.bias.map((v) => modifyValue(mode, v)), [layer.bias.length]),
     );
   }
 

@@ -25,8 +25,39 @@ function samePad(size: number, k: number, s: number): [number, number, number] {
 }
 
 /**
+ * Checks a window's sizes, stride and explicit padding against the input extent: every size and
+ * stride a positive integer, every pad side a non-negative integer no larger than
+ * `max(window − 1, input extent)` along its axis. Padding beyond that only adds output positions
+ * that see nothing but zeros (and lets a tiny model file ask for unbounded work), so it is refused.
+ */
+function checkWindow(inH: number, inW: number, k: readonly [number, number], s: readonly [number, number], pad: readonly number[], where: string): void {
+  const sizes: [string, number][] = [['window height', k[0]], ['window width', k[1]], ['stride height', s[0]], ['stride width', s[1]]];
+  for (const [what, v] of sizes) {
+    if (!Number.isSafeInteger(v) || v < 1) throw new LrpError('E_SHAPE', `${what} must be a positive integer, got ${v}`, where);
+  }
+  const sides = ['top', 'bottom', 'left', 'right'] as const;
+  pad.forEach((p, i) => {
+    const vertical = i < 2;
+    const extent = vertical ? inH : inW;
+    const window = vertical ? k[0] : k[1];
+    const most = Math.max(window - 1, extent);
+    if (!Number.isSafeInteger(p) || p < 0) throw new LrpError('E_SHAPE', `${sides[i]} padding must be a non-negative integer, got ${p}`, where);
+    if (p > most) {
+      throw new LrpError(
+        'E_SHAPE',
+        `${sides[i]} padding ${p} is absurd for an input ${vertical ? 'height' : 'width'} of ${extent} and a window of ${window} ` +
+          `(at most max(window - 1, input) = ${most})`,
+        where,
+      );
+    }
+  });
+}
+
+/**
  * Window geometry for input `[H, W, C]` (per sample): `valid` gives `floor((H − hf)/sh) + 1` as in the
  * toolbox; `same` gives `ceil(H/sh)`; explicit padding `floor((H + top + bottom − hf)/sh) + 1`.
+ * Sizes, strides and padding absurd for the input (see `checkWindow`), and a window larger than the
+ * padded input, are `E_SHAPE` errors naming `where` (the layer).
  */
 export function windowGeometry(
   inShape: readonly number[],
@@ -39,6 +70,7 @@ export function windowGeometry(
     throw new LrpError('E_SHAPE', `expects an input of shape [H, W, C] per sample, got ${showShape(inShape)}`, where);
   }
   const [inH, inW, inC] = inShape as [number, number, number];
+  checkWindow(inH, inW, k, s, padding === 'valid' || padding === 'same' ? [] : padding, where);
   let pad: [number, number, number, number];
   let outH: number;
   let outW: number;
@@ -54,9 +86,10 @@ export function windowGeometry(
     outW = Math.floor((inW + pad[2] + pad[3] - k[1]) / s[1]) + 1;
   }
   if (!(outH >= 1 && outW >= 1)) {
+    const padded = `${inH + pad[0] + pad[1]}x${inW + pad[2] + pad[3]}`;
     throw new LrpError(
       'E_SHAPE',
-      `window ${k[0]}x${k[1]} with stride ${s[0]}x${s[1]} does not fit input ${showShape(inShape)}`,
+      `window ${k[0]}x${k[1]} is larger than the padded input ${padded} (input ${showShape(inShape)}, padding [${pad.join(', ')}])`,
       where,
     );
   }
@@ -129,7 +162,12 @@ export function inferShapes(model: Model, inShape: readonly number[]): number[][
   return shapes;
 }
 
-/** Number of trainable parameters of a layer. */
+/**
+ * Number of trainable parameters of a layer, from its sizes alone (so it also counts the
+ * parameters of a layer whose weights are not allocated yet).
+ */
 export function parameterCount(layer: Layer): number {
-  return layer.kind === 'linear' || layer.kind === 'conv2d' ? layer.weights.length + layer.bias.length : 0;
+  if (layer.kind === 'linear') return layer.inputs * layer.outputs + layer.outputs;
+  if (layer.kind === 'conv2d') return sizeOf(layer.filter) + layer.filter[3];
+  return 0;
 }

@@ -77,6 +77,9 @@ export class JsOps implements Ops<JsTensor> {
   read(x: JsTensor): Float64Array {
     return x.data.slice();
   }
+  firstNonFinite(x: JsTensor): number {
+    return x.data.findIndex((v) => !Number.isFinite(v));
+  }
   shape(x: JsTensor): readonly number[] {
     return x.shape;
   }

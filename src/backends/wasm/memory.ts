@@ -25,6 +25,13 @@ import { LrpError } from '../../errors.js';
  *   kernel calls resolve addresses after all their allocations, and allocations never move params.
  * - **Validity.** Arena blocks carry the scope generation; touching one after its scope ended throws
  *   `E_USAGE` instead of reading another run's bytes. A freed param throws the same way.
+ * - **Limit and failure.** Linear memory never grows past {@link WasmMemory.limit} (`maxMemory`):
+ *   a growth beyond it is `E_RANGE` naming the bytes needed and the limit. Every allocation grows
+ *   memory first and commits its bookkeeping (arena top, high-water mark, param free list) only
+ *   after the growth succeeded, so a refused allocation leaves the allocator exactly as it was.
+ * - **Giving memory back.** WebAssembly memory cannot shrink; {@link WasmMemory.replaceMemory}
+ *   moves the param region into a fresh instance's memory (same layout, same offsets) when no run
+ *   is open, and the old memory is dropped.
  */
 export class Block {
   /** @internal */
@@ -54,6 +61,8 @@ interface FreeSpan {
 
 const ALIGN = 16;
 const PAGE = 65536;
+/** The most linear memory a wasm32 instance can have: 65536 pages, 4 GiB. */
+export const WASM32_MAX_BYTES = 65536 * PAGE;
 const MIN_PARAM_GROWTH = 64 * 1024;
 const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
@@ -71,6 +80,10 @@ export interface MemoryStats {
   readonly arenaUsed: number;
   /** Largest arena use seen. */
   readonly arenaHighWater: number;
+  /** The cap on linear memory ({@link WasmMemory.limit}). */
+  readonly limit: number;
+  /** Times the memory was replaced by a fresh instance's ({@link WasmMemory.replaceMemory}). */
+  readonly replaced: number;
 }
 
 /** The allocator of one wasm instance's linear memory (see the layout above). */
@@ -84,8 +97,11 @@ export class WasmMemory {
   private highWater = 0;
   private gen = 0;
   private grows = 0;
+  private replaced = 0;
+  /** Linear memory never grows beyond this many bytes (default: the wasm32 maximum, 4 GiB). */
+  limit = WASM32_MAX_BYTES;
 
-  constructor(private readonly memory: WebAssembly.Memory, heapBase: number) {
+  constructor(private memory: WebAssembly.Memory, heapBase: number) {
     this.paramBase = align(heapBase);
     this.arenaBase = this.paramBase;
   }
@@ -110,13 +126,21 @@ export class WasmMemory {
     return this.arenaBase + b.off;
   }
 
-  /** Ensures linear memory covers `end` bytes, growing with headroom (at most one grow call). */
+  /**
+   * Ensures linear memory covers `end` bytes, growing with headroom (at most one grow call) but
+   * never past {@link WasmMemory.limit}; beyond it, `E_RANGE` with both figures. Nothing changes on failure.
+   */
   private ensure(end: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
-    const maxBytes = 65536 * PAGE;
+    const maxBytes = Math.min(this.limit, WASM32_MAX_BYTES);
     if (end > maxBytes) {
-      throw new LrpError('E_BACKEND', `wasm backend: ${end} bytes exceed the 4 GiB limit of wasm32 memory`);
+      throw new LrpError(
+        'E_RANGE',
+        `wasm backend: needs ${end} bytes of linear memory, over the limit of ${maxBytes} bytes` +
+          (maxBytes === WASM32_MAX_BYTES ? ' (the 4 GiB of wasm32)' : ' (maxMemory)'),
+        'maxMemory',
+      );
     }
     const want = Math.min(Math.max(end, have + (have >>> 1)), maxBytes);
     try {
@@ -136,9 +160,10 @@ export class WasmMemory {
   /** Allocates `bytes` in the run arena (valid until {@link WasmMemory.reset}). */
   alloc(bytes: number): Block {
     const off = this.top;
-    this.top = off + align(bytes);
-    this.ensure(this.arenaBase + this.top);
-    if (this.top > this.highWater) this.highWater = this.top;
+    const top = off + align(bytes);
+    this.ensure(this.arenaBase + top);
+    this.top = top;
+    if (top > this.highWater) this.highWater = top;
     return new Block(this, false, off, bytes, this.gen);
   }
 
@@ -152,15 +177,19 @@ export class WasmMemory {
     this.top = mark;
   }
 
-  /** Ensures the arena can hold `bytes` without growing memory later. */
+  /** Ensures the arena can hold `bytes` without growing memory later (`E_RANGE` over the limit, nothing changed). */
   reserve(bytes: number): void {
-    if (bytes > this.highWater) this.highWater = align(bytes);
-    this.ensure(this.arenaBase + this.highWater);
+    const want = Math.max(this.highWater, align(bytes));
+    this.ensure(this.arenaBase + want);
+    this.highWater = want;
   }
 
-  /** Start of a run: makes room for the largest run seen so far (so the run does not grow memory). */
+  /**
+   * Start of a run: makes room for the largest run seen so far (so the run does not grow memory),
+   * as far as the limit allows (the high-water mark is a hint, never a reason to fail).
+   */
   beginRun(): void {
-    this.ensure(this.arenaBase + this.highWater);
+    this.ensure(Math.min(this.arenaBase + this.highWater, Math.max(this.limit, this.memory.buffer.byteLength)));
   }
 
   /** Frees the whole arena; its blocks become invalid. */
@@ -219,12 +248,36 @@ export class WasmMemory {
     const by = align(Math.max(size - trailing, this.paramCap >>> 2, MIN_PARAM_GROWTH));
     const from = this.arenaBase;
     const to = from + by;
-    this.ensure(to + Math.max(this.top, this.highWater));
+    this.ensure(Math.max(to + this.top, Math.min(to + this.highWater, this.limit)));
     if (this.top > 0) new Uint8Array(this.memory.buffer).copyWithin(to, from, from + this.top);
     this.arenaBase = to;
     if (trailing) last!.bytes += by;
     else this.free.push({ off: this.paramCap, bytes: by });
     this.paramCap += by;
+  }
+
+  /**
+   * Moves everything live (the param region; the arena must be empty) into `memory`, a fresh
+   * instance's linear memory with the same static data, and drops the old memory. Param blocks keep
+   * their offsets; arena blocks of earlier runs become invalid. Forgets the high-water mark, so the
+   * next run sizes the arena anew. On failure (`E_RANGE`, `E_USAGE`) nothing changes.
+   */
+  replaceMemory(memory: WebAssembly.Memory): void {
+    if (this.top !== 0) throw new LrpError('E_USAGE', 'wasm backend: memory cannot be replaced while a run holds arena tensors');
+    const end = this.arenaBase;
+    const have = memory.buffer.byteLength;
+    if (end > have) {
+      try {
+        memory.grow(Math.ceil((end - have) / PAGE));
+      } catch {
+        throw new LrpError('E_RANGE', `wasm backend: cannot grow a fresh instance's memory to ${end} bytes`, 'maxMemory');
+      }
+    }
+    new Uint8Array(memory.buffer).set(new Uint8Array(this.memory.buffer, this.paramBase, end - this.paramBase), this.paramBase);
+    this.memory = memory;
+    this.highWater = 0;
+    this.gen++;
+    this.replaced++;
   }
 
   /** Current statistics. */
@@ -236,6 +289,8 @@ export class WasmMemory {
       paramUsed: this.paramUsed,
       arenaUsed: this.top,
       arenaHighWater: this.highWater,
+      limit: this.limit,
+      replaced: this.replaced,
     };
   }
 }

@@ -2,23 +2,11 @@ import { LrpError } from '../../errors.js';
 import type { BinaryOp, Ops, Stabilizer, UnaryOp } from '../../engine/ops.js';
 import type { WindowGeometry } from '../../model/shapes.js';
 import { showShape, sizeOf } from '../../tensor.js';
-import { type Block, type MemoryStats, WasmMemory } from './memory.js';
+import { type MemoryStats, WasmMemory } from './memory.js';
 import { BINARY_CODES, UNARY_CODES, type WasmCore, type WasmExports, type WasmInitOptions, initWasm, initWasmSync } from './module.js';
+import { WasmTensor } from './wasm-tensor.js';
 
-/** A float32 tensor of the wasm backend: a block of linear memory and a shape. */
-export class WasmTensor {
-  constructor(
-    /** Storage (shared by reshapes). */
-    readonly block: Block,
-    readonly shape: readonly number[],
-    /** Number of elements. */
-    readonly size: number,
-  ) {}
-  /** Byte address of the first element now (arena tensors may move when params are added mid-run). */
-  get ptr(): number {
-    return this.block.ptr;
-  }
-}
+export { WasmTensor };
 
 /** Target bytes of one im2col chunk of the column matrix (convolutions are run in row chunks). */
 const COLS_CHUNK_BYTES = 4 << 20;
@@ -49,7 +37,7 @@ export class WasmOps implements Ops<WasmTensor> {
   readonly simd: boolean;
   /** The compiled module (post it to workers). */
   readonly module: WebAssembly.Module;
-  private readonly ex: WasmExports;
+  private ex: WasmExports;
   private readonly mem: WasmMemory;
   private inScope = false;
 
@@ -78,6 +66,31 @@ export class WasmOps implements Ops<WasmTensor> {
   /** Memory statistics. */
   memoryStats(): MemoryStats {
     return this.mem.stats();
+  }
+
+  /** Caps linear memory at `bytes` (`maxMemory`): a growth beyond it is `E_RANGE`, and changes nothing. */
+  limitMemory(bytes: number): void {
+    this.mem.limit = bytes;
+  }
+
+  /**
+   * Gives memory back when idle: if no run scope is open and linear memory exceeds `keepBytes`, a
+   * fresh instance of the same module replaces this one and the parameters move over (same
+   * offsets, so prepared models stay valid); the old memory is dropped. Returns whether it did.
+   */
+  trim(keepBytes: number): boolean {
+    if (this.inScope || this.mem.byteLength <= keepBytes) return false;
+    const core = initWasmSync({ module: this.module });
+    if (core.exports.heapBase() !== this.ex.heapBase()) throw new LrpError('E_BACKEND', 'wasm backend: a fresh instance has another memory layout');
+    this.mem.replaceMemory(core.exports.memory);
+    this.ex = core.exports;
+    return true;
+  }
+
+  firstNonFinite(t: WasmTensor): number {
+    const v = this.mem.f32(t.ptr, t.size);
+    for (let i = 0; i < v.length; i++) if (v[i]! - v[i]! !== 0) return i;
+    return -1;
   }
 
   mark(): number {

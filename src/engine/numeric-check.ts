@@ -1,0 +1,55 @@
+import { LrpError } from '../errors.js';
+import type { Ops } from './ops.js';
+
+/** The largest finite float32 value. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
+function precisionHint<T>(ops: Ops<T>): string {
+  return ops.precision === 'float32' ? ` (the ${ops.name} backend computes in float32; the js backend's float64 may hold these values)` : '';
+}
+
+/** Describes element `i` of a batch-first tensor of `perSample` elements per sample. */
+function element(i: number, perSample: number): string {
+  return perSample > 0 ? `element ${i % perSample} of sample ${Math.floor(i / perSample)}` : `element ${i}`;
+}
+
+/**
+ * Throws `E_NUMERIC` if the forward output `t` of layer `where` holds a NaN or ±Infinity: the
+ * first layer in forward order where one appears is named.
+ */
+export function checkForwardFinite<T>(ops: Ops<T>, t: T, where: string, perSample: number): void {
+  const i = ops.firstNonFinite(t);
+  if (i < 0) return;
+  const v = ops.read(t)[i];
+  throw new LrpError('E_NUMERIC', `the forward pass produced ${v} here, at ${element(i, perSample)}${precisionHint(ops)}`, where);
+}
+
+/**
+ * Throws `E_NUMERIC` if the relevance `t` leaving layer `where` backwards holds a NaN or ±Infinity:
+ * the first layer in the backward walk where one appears is named, with `step()` (its rule).
+ */
+export function checkRelevanceFinite<T>(ops: Ops<T>, t: T, where: string, step: () => string, perSample: number): void {
+  const i = ops.firstNonFinite(t);
+  if (i < 0) return;
+  const v = ops.read(t)[i];
+  throw new LrpError(
+    'E_NUMERIC',
+    `the relevance became ${v} here under ${step()}, at ${element(i, perSample)}${precisionHint(ops)}`,
+    where,
+  );
+}
+
+/** Index of the first NaN or ±Infinity of `data`, or −1. */
+export function firstNonFiniteValue(data: ArrayLike<number>): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
+  return -1;
+}
+
+/** Index of the first value of `data` finite in float64 but beyond the float32 range, or −1. */
+export function firstFloat32Overflow(data: ArrayLike<number>): number {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (Number.isFinite(v) && Math.abs(v) > FLOAT32_MAX) return i;
+  }
+  return -1;
+}
