@@ -9,6 +9,8 @@ import { explainOptionsFrom, ruleOptionSpecs } from './rule-options.js';
 import { writeSampleHeatmaps } from './render-command.js';
 import { readBatch, readTensor, writeTensor } from '../io/tensor-files.js';
 import type { BackendName } from '../backends/index.js';
+import { limitOptionSpecs, limitsFrom } from './limit-options.js';
+import { checkOutputPrecision } from './output-precision.js';
 
 const specs: readonly OptionSpec[] = [
   { name: 'model', value: true },
@@ -24,6 +26,7 @@ const specs: readonly OptionSpec[] = [
   { name: 'progress', value: false },
   { name: 'heatmap', value: true },
   ...ruleOptionSpecs,
+  ...limitOptionSpecs,
 ];
 
 /** Slices samples `[from, to)` of a batch-first tensor. */
@@ -68,7 +71,7 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   const init = option(args, 'init');
   const initial = init === undefined ? undefined : await readBatch(init);
   const target = await parseTarget(option(args, 'target'), input.shape[0]);
-  const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: flag(args, 'keep-softmax') });
+  const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: flag(args, 'keep-softmax'), ...limitsFrom(args) });
   const options = { ...explainOptionsFrom(args), relevanceAt: numberOption(args, 'relevance-at', true) };
   const dtype = parseDType(option(args, 'dtype'));
   const n = input.shape[0];
@@ -94,6 +97,7 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   const relevance = joinBatches(parts.map((p) => p.relevance));
   const out = option(args, 'out');
   if (out) {
+    checkOutputPrecision(relevance, out, dtype);
     await writeTensor(out, relevance, dtype);
     io.err(`wrote relevance ${showShape(relevance.shape)} to ${out}\n`);
   } else {

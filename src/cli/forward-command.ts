@@ -6,6 +6,8 @@ import { type OptionSpec, flag, numberOption, option, parseArgs, required, parse
 import type { CliIo } from './context.js';
 import { joinBatches, sliceBatch } from './explain-command.js';
 import { readBatch, writeTensor } from '../io/tensor-files.js';
+import { limitOptionSpecs, limitsFrom } from './limit-options.js';
+import { checkOutputPrecision } from './output-precision.js';
 
 const specs: readonly OptionSpec[] = [
   { name: 'model', value: true },
@@ -15,6 +17,7 @@ const specs: readonly OptionSpec[] = [
   { name: 'out', value: true },
   { name: 'dtype', value: true },
   { name: 'batch-size', value: true },
+  ...limitOptionSpecs,
 ];
 
 /**
@@ -25,7 +28,7 @@ export async function forwardCommand(argv: readonly string[], io: CliIo): Promis
   const args = parseArgs(argv, specs);
   const model = await loadModel(required(args, 'model'));
   const input = await readBatch(required(args, 'input'));
-  const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: !flag(args, 'drop-softmax') });
+  const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: !flag(args, 'drop-softmax'), ...limitsFrom(args) });
   const chunk = numberOption(args, 'batch-size', true) ?? 256;
   const parts = [];
   for (let from = 0; from < input.shape[0]; from += Math.max(1, chunk)) {
@@ -37,7 +40,9 @@ export async function forwardCommand(argv: readonly string[], io: CliIo): Promis
   const y = joinBatches(parts);
   const out = option(args, 'out');
   if (out) {
-    await writeTensor(out, y, parseDType(option(args, 'dtype')));
+    const dtype = parseDType(option(args, 'dtype'));
+    checkOutputPrecision(y, out, dtype);
+    await writeTensor(out, y, dtype);
     io.err(`wrote output ${showShape(y.shape)} to ${out}\n`);
     return 0;
   }

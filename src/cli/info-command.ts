@@ -1,7 +1,9 @@
 import { LrpError } from '../errors.js';
 import { loadModel } from '../io/load-model.js';
 import { layerName } from '../model/layers.js';
-import { inferShapes, parameterCount } from '../model/shapes.js';
+import { parameterCount } from '../model/shapes.js';
+import { planRun } from '../engine/run-plan.js';
+import { explanationFactor, formatBytes, formatCost } from '../engine/budget.js';
 import { showShape } from '../tensor.js';
 import { type OptionSpec, option, parseArgs, required } from './args.js';
 import type { CliIo } from './context.js';
@@ -38,13 +40,20 @@ export async function infoCommand(argv: readonly string[], io: CliIo): Promise<n
   const path = required(args, 'model');
   const model = await loadModel(path);
   const inShape = inputShape(model.layers[0], option(args, 'input-shape'));
-  const shapes = inShape ? inferShapes(model, inShape) : null;
-  const rows = model.layers.map((layer, i) => [String(i), layerName(layer), shapes ? showShape(shapes[i + 1]) : '?', String(parameterCount(layer)), attrs(layer)]);
-  const head = ['index', 'kind', 'output', 'params', 'attributes'];
+  const plan = inShape ? planRun(model, inShape, 1, 4) : null;
+  const rows = model.layers.map((layer, i) => [
+    String(i), layerName(layer), plan ? showShape(plan.shapes[i + 1]) : '?', String(parameterCount(layer)),
+    plan ? formatCost(plan.layers[i].macs) : '?', attrs(layer),
+  ]);
+  const head = ['index', 'kind', 'output', 'params', 'MACs', 'attributes'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd() + '\n';
   io.out(`${path}: ${model.layers.length} layers, ${model.layers.reduce((a, l) => a + parameterCount(l), 0)} parameters, input ${inShape ? showShape(inShape) : '? (give --input-shape)'}\n`);
   io.out(line(head));
   for (const r of rows) io.out(line(r));
+  if (plan) {
+    io.out(`cost per sample: forward ${formatCost(plan.forwardMacs)} multiply-adds, with an LRP explanation up to ${formatCost(plan.forwardMacs * (1 + explanationFactor('lrp')))}; ` +
+      `memory for one sample (wasm, float32): ${formatBytes(plan.bytes)}\n`);
+  }
   return 0;
 }

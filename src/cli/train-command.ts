@@ -12,11 +12,12 @@ import { train } from '../train/train.js';
 import { type OptionSpec, numberOption, option, parseArgs, required } from './args.js';
 import type { CliIo } from './context.js';
 import { readTensor } from '../io/tensor-files.js';
+import { limitOptionSpecs, limitsFrom } from './limit-options.js';
 
 const specs: readonly OptionSpec[] = [
   'model', 'arch', 'input', 'labels', 'val-input', 'val-labels', 'input-shape', 'batch-size', 'iters', 'lrate', 'decay',
   'lfactor', 'momentum', 'status', 'convergence', 'select', 'seed', 'init', 'backend', 'out',
-].map((name) => ({ name, value: true }));
+].map((name) => ({ name, value: true })).concat(limitOptionSpecs);
 
 /** Reshapes every sample of `t` to `shape` (`--input-shape`), keeping the batch. */
 function perSample(t: Tensor, shape: number[] | null, what: string): Tensor {
@@ -83,6 +84,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
     select: oneOf<SelectBy>('select', option(args, 'select'), ['loss', 'accuracy']),
     seed,
     backend: (option(args, 'backend') ?? 'auto') as BackendName,
+    ...limitsFrom(args),
   };
   resolveTrainOptions(options, Number.MAX_SAFE_INTEGER);
   const archLayers = arch !== undefined ? parseArch(arch) : null;
@@ -92,7 +94,7 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
   const vl = option(args, 'val-labels');
   if ((vi === undefined) !== (vl === undefined)) throw new LrpError('E_USAGE', 'give --val-input and --val-labels together');
   const val = vi !== undefined && vl !== undefined ? { xVal: perSample(await readTensor(vi), shape, 'the validation inputs'), yVal: await readTensor(vl) } : {};
-  const model: Model = archLayers ? buildModel(archLayers, x.shape.slice(1), seed, scheme) : await loadModel(init!);
+  const model: Model = archLayers ? buildModel(archLayers, x.shape.slice(1), seed, scheme, options) : await loadModel(init!);
   const result = await train(model, { x, y, ...val }, { ...options, onProgress: reporter(io) });
   await writeFileBytes(out, writeTextModel(result.model));
   const b = result.best;

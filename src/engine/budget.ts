@@ -28,6 +28,11 @@ export const DEFAULT_MAX_COST = 1e10;
  */
 const LRP_FACTOR = 8;
 
+/** A training step in units of the forward pass: the forward, the input gradient and the weight gradient. */
+export const TRAIN_STEP_FACTOR = 3;
+/** Bytes per parameter a training run holds on the host: weights, velocity, best snapshot and gradient, float64 each. */
+export const TRAIN_BYTES_PER_PARAM = 4 * 8;
+
 function positive(v: number | undefined, name: string, fallback: number): number {
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !(v > 0)) throw new LrpError('E_USAGE', `${name} must be a positive number of ${name === 'maxMemory' ? 'bytes' : 'multiply-adds'} (or Infinity), got ${String(v)}`, name);

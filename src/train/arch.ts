@@ -2,6 +2,8 @@ import { LrpError } from '../errors.js';
 import { poolLayer, sequential, simpleLayer } from '../model/build.js';
 import type { Layer, Model, Padding, PoolLayer, SimpleLayer } from '../model/layers.js';
 import { layerOutputShape } from '../model/shapes.js';
+import { type Limits, TRAIN_BYTES_PER_PARAM, TRAIN_STEP_FACTOR, checkCost, checkMemory, resolveLimits } from '../engine/budget.js';
+import { planRun } from '../engine/run-plan.js';
 import { type InitScheme, initConv2d, initLinear } from './init.js';
 import { Rng } from '../rng.js';
 
@@ -75,14 +77,11 @@ export function parseArch(spec: string): ArchLayer[] {
 }
 
 /**
- * Builds a fresh model from an architecture spec for per-sample inputs of `inShape` (e.g.
- * `[28, 28, 1]` or `[784]`), weights drawn from `seed` with `scheme` (default: `he` when the spec
- * has a ReLU, else `glorot`). Shapes that do not fit throw `E_SHAPE` naming the layer.
+ * The layers of an architecture for per-sample inputs of `inShape`, with sizes but no weights
+ * allocated (empty weight arrays): what the plan needs before weights are drawn.
  */
-export function buildModel(spec: string | readonly ArchLayer[], inShape: readonly number[], seed: number, scheme?: InitScheme): Model {
-  const arch = typeof spec === 'string' ? parseArch(spec) : spec;
-  const init = scheme ?? (arch.some((l) => l.kind === 'relu') ? 'he' : 'glorot');
-  const rng = new Rng(seed);
+function skeleton(arch: readonly ArchLayer[], inShape: readonly number[]): Layer[] {
+  const none = new Float64Array(0);
   const layers: Layer[] = [];
   let shape = [...inShape];
   arch.forEach((a, i) => {
@@ -90,10 +89,10 @@ export function buildModel(spec: string | readonly ArchLayer[], inShape: readonl
     let layer: Layer;
     if (a.kind === 'conv2d') {
       if (shape.length !== 3) throw new LrpError('E_SHAPE', `a convolution needs [H, W, C] inputs, got [${shape.join(', ')}]`, where);
-      layer = initConv2d([a.kernel[0], a.kernel[1], shape[2]!, a.filters], a.stride, a.padding, init, rng);
+      layer = { kind: 'conv2d', filter: [a.kernel[0], a.kernel[1], shape[2]!, a.filters], stride: a.stride, padding: a.padding, weights: none, bias: none };
     } else if (a.kind === 'linear') {
       if (shape.length !== 1) throw new LrpError('E_SHAPE', `a dense layer needs flat inputs, got [${shape.join(', ')}] (add flatten)`, where);
-      layer = initLinear(shape[0]!, a.outputs, init, rng);
+      layer = { kind: 'linear', inputs: shape[0]!, outputs: a.outputs, weights: none, bias: none };
     } else if ('pool' in a) {
       layer = poolLayer(a.kind, a.pool, a.stride);
     } else {
@@ -101,6 +100,31 @@ export function buildModel(spec: string | readonly ArchLayer[], inShape: readonl
     }
     shape = layerOutputShape(layer, shape, where);
     layers.push(layer);
+  });
+  return layers;
+}
+
+/**
+ * Builds a fresh model from an architecture spec for per-sample inputs of `inShape` (e.g.
+ * `[28, 28, 1]` or `[784]`), weights drawn from `seed` with `scheme` (default: `he` when the spec
+ * has a ReLU, else `glorot`). Shapes that do not fit throw `E_SHAPE` naming the layer. The model is
+ * planned before any weight is allocated: parameters whose training copies exceed `maxMemory`, or
+ * a training step of one sample over `maxCost` multiply-adds, are `E_RANGE` with the figures.
+ */
+export function buildModel(spec: string | readonly ArchLayer[], inShape: readonly number[], seed: number, scheme?: InitScheme, limits: Limits = {}): Model {
+  const arch = typeof spec === 'string' ? parseArch(spec) : spec;
+  const sized = skeleton(arch, inShape);
+  const plan = planRun({ layers: sized }, inShape, 1, 8);
+  const { maxMemory, maxCost } = resolveLimits(limits);
+  const paramBytes = (plan.paramBytes / 8) * TRAIN_BYTES_PER_PARAM;
+  checkMemory({ ...plan, paramBytes, bytes: paramBytes + plan.runBytes }, maxMemory);
+  checkCost(plan, TRAIN_STEP_FACTOR, 'a training step', maxCost);
+  const init = scheme ?? (arch.some((l) => l.kind === 'relu') ? 'he' : 'glorot');
+  const rng = new Rng(seed);
+  const layers = sized.map((l): Layer => {
+    if (l.kind === 'conv2d') return initConv2d(l.filter, l.stride, l.padding, init, rng);
+    if (l.kind === 'linear') return initLinear(l.inputs, l.outputs, init, rng);
+    return l;
   });
   return sequential(layers);
 }

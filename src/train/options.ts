@@ -1,4 +1,5 @@
 import type { BackendName } from '../backends/index.js';
+import { type Limits, resolveLimits } from '../engine/budget.js';
 import type { Ops } from '../engine/ops.js';
 import { LrpError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -38,8 +39,12 @@ export type TrainProgress =
   | TrainEvaluation
   | { readonly kind: 'converged'; readonly iter: number; readonly checks: number };
 
-/** Options of {@link train}; defaults follow the toolbox's `Sequential.train`. */
-export interface TrainOptions {
+/**
+ * Options of {@link train}; defaults follow the toolbox's `Sequential.train`. `maxMemory` and
+ * `maxCost` ({@link Limits}: bytes of a training run, multiply-adds of one sample's training step)
+ * are checked against the plan before anything is allocated.
+ */
+export interface TrainOptions extends Limits {
   /** Samples per batch, drawn without repetition within a batch (default 25). */
   readonly batchSize?: number;
   /** Maximum number of iterations, one batch each (default 10000). */
@@ -81,7 +86,9 @@ const isInt = (v: number, min: number): boolean => Number.isSafeInteger(v) && v 
 
 /** Fills defaults and checks every option; a bad value is an `E_USAGE` error naming it. */
 export function resolveTrainOptions(o: TrainOptions, samples: number): ResolvedTrainOptions {
+  const limits = resolveLimits(o);
   const r: ResolvedTrainOptions = {
+    ...limits,
     batchSize: o.batchSize ?? 25,
     iters: o.iters ?? 10000,
     lrate: o.lrate ?? 0.005,

@@ -1,9 +1,10 @@
 import { createBackend } from '../backends/index.js';
+import { TRAIN_BYTES_PER_PARAM, TRAIN_STEP_FACTOR, checkCost, checkMemory } from '../engine/budget.js';
 import type { Ops } from '../engine/ops.js';
+import { planRun } from '../engine/run-plan.js';
 import { LrpError } from '../errors.js';
 import { dropSoftmax } from '../model/build.js';
 import type { Model } from '../model/layers.js';
-import { inferShapes } from '../model/shapes.js';
 import { type Tensor, showShape, sizeOf } from '../tensor.js';
 import { batchGradients } from './backprop.js';
 import { gatherRows, toTargets } from './data.js';
@@ -55,7 +56,9 @@ export interface TrainResult {
  * - the best model is returned.
  *
  * Deterministic for a seed on a given backend. Bad options are `E_USAGE`, data that does not fit
- * the model `E_SHAPE` / `E_INPUT`, a diverging run (non-finite loss) `E_INPUT`.
+ * the model `E_SHAPE` / `E_INPUT`, a diverging run (non-finite loss) `E_INPUT`. The run is planned
+ * before anything is allocated: a step over `maxMemory` or one sample's step over `maxCost` is
+ * `E_RANGE` with the figures.
  */
 export async function train(model: Model, data: TrainData, options: TrainOptions = {}): Promise<TrainResult> {
   const t0 = Date.now();
@@ -67,11 +70,17 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
   const last = model.layers[model.layers.length - 1];
   const logitsModel = dropSoftmax(model);
   const sample = data.x.shape.slice(1);
-  const shapes = inferShapes(logitsModel, sample);
+  // Planned before anything is allocated: shapes, the bytes of a step and of the host copies of
+  // the parameters (weights, velocity, best snapshot, gradients), and the cost of a step.
+  const plan = planRun(logitsModel, sample, Math.max(o.batchSize, Math.min(o.evalBatchSize, n)), ops.precision === 'float32' ? 4 : 8);
+  const hostParams = (plan.paramBytes / plan.bytesPerElement) * TRAIN_BYTES_PER_PARAM;
+  checkMemory({ ...plan, paramBytes: plan.paramBytes + hostParams, bytes: plan.bytes + hostParams }, o.maxMemory);
+  checkCost(plan, TRAIN_STEP_FACTOR, 'a training step', o.maxCost);
+  const shapes = plan.shapes;
   const classes = sizeOf(shapes[shapes.length - 1]!);
   const targets = toTargets(data, classes, 'training data');
   const val = data.xVal && data.yVal ? { x: data.xVal, t: toTargets({ x: data.xVal, y: data.yVal }, classes, 'validation data') } : null;
-  if (val) inferShapes(logitsModel, val.x.shape.slice(1));
+  if (val) planRun(logitsModel, val.x.shape.slice(1), 1, plan.bytesPerElement);
 
   const params = new TrainableParams(logitsModel);
   const rng = new Rng(o.seed);
