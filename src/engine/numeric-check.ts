@@ -39,8 +39,14 @@ export function checkRelevanceFinite<T>(ops: Ops<T>, t: T, where: string, step: 
   );
 }
 
-/** Index of the first NaN or ±Infinity of `data`, or −1. */
-export function firstNonFiniteValue(data: ArrayLike<number>): number {
+/**
+ * Index of the first NaN or ±Infinity of `data`, or −1. One branch-free pass (`Σ v·0` is 0 exactly
+ * when every value is finite), a second one only to locate a bad value.
+ */
+export function firstNonFiniteValue(data: Float32Array | Float64Array): number {
+  let acc = 0;
+  for (let i = 0; i < data.length; i++) acc += data[i]! * 0;
+  if (acc === 0) return -1;
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
   return -1;
 }

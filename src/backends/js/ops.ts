@@ -1,5 +1,6 @@
 import { LrpError } from '../../errors.js';
 import type { BinaryOp, Ops, Stabilizer, UnaryOp } from '../../engine/ops.js';
+import { firstNonFiniteValue } from '../../engine/numeric-check.js';
 import type { WindowGeometry } from '../../model/shapes.js';
 import { showShape, sizeOf } from '../../tensor.js';
 
@@ -78,7 +79,7 @@ export class JsOps implements Ops<JsTensor> {
     return x.data.slice();
   }
   firstNonFinite(x: JsTensor): number {
-    return x.data.findIndex((v) => !Number.isFinite(v));
+    return firstNonFiniteValue(x.data);
   }
   shape(x: JsTensor): readonly number[] {
     return x.shape;

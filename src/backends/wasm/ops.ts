@@ -1,5 +1,6 @@
 import { LrpError } from '../../errors.js';
 import type { BinaryOp, Ops, Stabilizer, UnaryOp } from '../../engine/ops.js';
+import { firstNonFiniteValue } from '../../engine/numeric-check.js';
 import type { WindowGeometry } from '../../model/shapes.js';
 import { showShape, sizeOf } from '../../tensor.js';
 import { type MemoryStats, WasmMemory } from './memory.js';
@@ -88,9 +89,7 @@ export class WasmOps implements Ops<WasmTensor> {
   }
 
   firstNonFinite(t: WasmTensor): number {
-    const v = this.mem.f32(t.ptr, t.size);
-    for (let i = 0; i < v.length; i++) if (v[i]! - v[i]! !== 0) return i;
-    return -1;
+    return firstNonFiniteValue(this.mem.f32(t.ptr, t.size));
   }
 
   mark(): number {
