@@ -39,7 +39,7 @@ describe('planRun: shapes, parameters, bytes and multiply-adds per layer, before
 describe('absurd windows, strides and padding are E_SHAPE naming the layer (text models)', () => {
   const cases: [string, string, number[], RegExp, string][] = [
     ['huge pool padding', 'MaxPool 2 2 1 1 pad 100000 100000 100000 100000', [28, 28, 1], /top padding 100000 is absurd for an input height of 28/, 'layer 0 (MaxPool)'],
-    ['huge conv padding on one side', 'Convolution 1 1 1 1 1 1 pad 0 0 0 50\n1\n0', [4, 4, 1], /right padding 50 is absurd for an input width of 4 and a window of 1 \(at most max\(window - 1, input\) = 4\)/, 'layer 0 (Convolution)'],
+    ['huge conv padding on one side', 'Convolution 1 1 1 1 1 1 pad 0 0 0 50\n1\n0', [4, 4, 1], /right padding 50 is absurd for an input width of 4 and a window of 1 \(at most max\(window - 1, 2 x input\) = 8\)/, 'layer 0 (Convolution)'],
     ['pool window larger than the padded input', 'SumPool 40 40 1 1', [28, 28, 1], /window 40x40 is larger than the padded input 28x28/, 'layer 0 (SumPool)'],
     ['the second layer at fault', 'Rect\nAvgPool 31 31 1 1 pad 1 1 1 1', [28, 28, 1], /larger than the padded input 30x30/, 'layer 1 (AvgPool)'],
   ];
@@ -55,9 +55,11 @@ describe('absurd windows, strides and padding are E_SHAPE naming the layer (text
     explainer.dispose();
   });
 
-  it('padding up to max(window - 1, input) is allowed (full convolution, same padding)', () => {
-    expect(planRun(textModel('MaxPool 3 3 1 1 pad 2 2 2 2'), [2, 2, 1], 1, 8).shapes[1]).toEqual([4, 4, 1]);
-    expect(planRun(textModel('MaxPool 1 1 1 1 pad 5 5 5 5'), [5, 5, 1], 1, 8).shapes[1]).toEqual([15, 15, 1]);
+  it('padding up to max(window - 1, 2 x input) is allowed (full convolution, same padding), one more is not', () => {
+    expect(planRun(textModel('MaxPool 3 3 1 1 pad 2 2 2 2'), [1, 1, 1], 1, 8).shapes[1]).toEqual([3, 3, 1]);
+    expect(planRun(textModel('MaxPool 1 1 1 1 pad 10 10 10 10'), [5, 5, 1], 1, 8).shapes[1]).toEqual([25, 25, 1]);
+    expectLrpError(() => planRun(textModel('MaxPool 1 1 1 1 pad 10 11 10 10'), [5, 5, 1], 1, 8), 'E_SHAPE', /bottom padding 11 is absurd/);
+    expectLrpError(() => planRun(textModel('MaxPool 3 3 1 1 pad 3 2 2 2'), [1, 1, 1], 1, 8), 'E_SHAPE', /top padding 3 is absurd/);
   });
 
   it('zero or fractional strides and windows of layers built in code are E_SHAPE, not a hang', () => {

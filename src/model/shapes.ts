@@ -24,11 +24,15 @@ function samePad(size: number, k: number, s: number): [number, number, number] {
   return [out, before, total - before];
 }
 
+/** A pad side may be up to this many input extents (or the window − 1, whichever is larger). */
+const PAD_INPUT_MULTIPLE = 2;
+
 /**
  * Checks a window's sizes, stride and explicit padding against the input extent: every size and
  * stride a positive integer, every pad side a non-negative integer no larger than
- * `max(window − 1, input extent)` along its axis. Padding beyond that only adds output positions
- * that see nothing but zeros (and lets a tiny model file ask for unbounded work), so it is refused.
+ * `max(window − 1, 2 × input extent)` along its axis. Padding beyond that only adds output
+ * positions that see nothing but zeros (and lets a tiny model file ask for unbounded work), so it
+ * is refused.
  */
 function checkWindow(inH: number, inW: number, k: readonly [number, number], s: readonly [number, number], pad: readonly number[], where: string): void {
   const sizes: [string, number][] = [['window height', k[0]], ['window width', k[1]], ['stride height', s[0]], ['stride width', s[1]]];
@@ -40,13 +44,13 @@ function checkWindow(inH: number, inW: number, k: readonly [number, number], s: 
     const vertical = i < 2;
     const extent = vertical ? inH : inW;
     const window = vertical ? k[0] : k[1];
-    const most = Math.max(window - 1, extent);
+    const most = Math.max(window - 1, PAD_INPUT_MULTIPLE * extent);
     if (!Number.isSafeInteger(p) || p < 0) throw new LrpError('E_SHAPE', `${sides[i]} padding must be a non-negative integer, got ${p}`, where);
     if (p > most) {
       throw new LrpError(
         'E_SHAPE',
         `${sides[i]} padding ${p} is absurd for an input ${vertical ? 'height' : 'width'} of ${extent} and a window of ${window} ` +
-          `(at most max(window - 1, input) = ${most})`,
+          `(at most max(window - 1, ${PAD_INPUT_MULTIPLE} x input) = ${most})`,
         where,
       );
     }
