@@ -56,10 +56,10 @@ describe('absurd windows, strides and padding are E_SHAPE naming the layer (text
   });
 
   it('padding up to max(window - 1, 2 x input) is allowed (full convolution, same padding), one more is not', () => {
-    expect(planRun(textModel('MaxPool 3 3 1 1 pad 2 2 2 2'), [1, 1, 1], 1, 8).shapes[1]).toEqual([3, 3, 1]);
-    expect(planRun(textModel('MaxPool 1 1 1 1 pad 10 10 10 10'), [5, 5, 1], 1, 8).shapes[1]).toEqual([25, 25, 1]);
-    expectLrpError(() => planRun(textModel('MaxPool 1 1 1 1 pad 10 11 10 10'), [5, 5, 1], 1, 8), 'E_SHAPE', /bottom padding 11 is absurd/);
-    expectLrpError(() => planRun(textModel('MaxPool 3 3 1 1 pad 3 2 2 2'), [1, 1, 1], 1, 8), 'E_SHAPE', /top padding 3 is absurd/);
+    expect(planRun(textModel('SumPool 3 3 1 1 pad 2 2 2 2'), [1, 1, 1], 1, 8).shapes[1]).toEqual([3, 3, 1]);
+    expect(planRun(textModel('AvgPool 1 1 1 1 pad 10 10 10 10'), [5, 5, 1], 1, 8).shapes[1]).toEqual([25, 25, 1]);
+    expectLrpError(() => planRun(textModel('AvgPool 1 1 1 1 pad 10 11 10 10'), [5, 5, 1], 1, 8), 'E_SHAPE', /bottom padding 11 is absurd/);
+    expectLrpError(() => planRun(textModel('SumPool 3 3 1 1 pad 3 2 2 2'), [1, 1, 1], 1, 8), 'E_SHAPE', /top padding 3 is absurd/);
   });
 
   it('zero or fractional strides and windows of layers built in code are E_SHAPE, not a hang', () => {
