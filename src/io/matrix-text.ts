@@ -1,30 +1,34 @@
 import { LrpError } from '../errors.js';
 import type { NdArray } from '../tensor.js';
 import { dtypeOfArray } from './byte-reader.js';
+import { decimalPrefixEnd, isBlankByte, parseDecimalPrefix } from './number-scanner.js';
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const SPECIAL: Readonly<Record<string, number>> = {
-  nan: NaN,
-  '+nan': NaN,
-  '-nan': NaN,
-  inf: Infinity,
-  '+inf': Infinity,
-  '-inf': -Infinity,
-  infinity: Infinity,
-  '+infinity': Infinity,
-  '-infinity': -Infinity,
-};
+/** The spellings of special values accepted in a field (compared in lower case). */
+const SPECIAL: ReadonlyMap<string, number> = new Map([
+  ['nan', NaN],
+  ['+nan', NaN],
+  ['-nan', NaN],
+  ['inf', Infinity],
+  ['+inf', Infinity],
+  ['-inf', -Infinity],
+  ['infinity', Infinity],
+  ['+infinity', Infinity],
+  ['-infinity', -Infinity],
+]);
 
-/** Parses one field: a decimal number, or nan / inf / infinity (any case, optional sign). */
-function parseField(field: string): number | undefined {
-  if (NUMBER.test(field)) return Number(field);
-  return SPECIAL[field.toLowerCase()];
+const HASH = 35;
+
+/** True where a field ends at byte `c`: a blank or the `#` of a comment. */
+function endsField(c: number): boolean {
+  return isBlankByte(c) || c === HASH;
 }
 
 /**
  * Reads a toolbox `.txt` data matrix: whitespace-separated numbers, one sample per row, into a
  * float64 `[rows, cols]` array (C order). Blank lines and `#` comments are skipped (as NumPy's
  * `loadtxt` does); `nan`, `inf` and `-inf` are accepted. An empty file gives shape `[0, 0]`.
+ * Numbers are read from the bytes by the byte-level decimal parser (no string per value),
+ * bit-identical to `Number()` of each field.
  *
  * @param bytes the file, UTF-8 or ASCII
  * @param where file name for messages (default `txt`)
@@ -32,31 +36,44 @@ function parseField(field: string): number | undefined {
  * line of a row whose length differs from the first row's
  */
 export function readMatrixText(bytes: Uint8Array, where = 'txt'): NdArray {
-  const text = new TextDecoder('utf-8').decode(bytes);
-  const values: number[] = [];
+  let values = new Float64Array(1024);
+  let n = 0;
   let cols = -1;
   let rows = 0;
   let lineNo = 0;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (start <= bytes.length) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
     lineNo++;
-    let line = text.slice(start, end);
-    start = end + 1;
-    const hash = line.indexOf('#');
-    if (hash >= 0) line = line.slice(0, hash);
-    const fieldRe = /\S+/g;
     let count = 0;
-    for (let m = fieldRe.exec(line); m; m = fieldRe.exec(line)) {
-      const v = parseField(m[0]);
-      if (v === undefined) {
-        const shown = m[0].length > 24 ? `${m[0].slice(0, 24)}…` : m[0];
-        throw new LrpError('E_FORMAT', `field ${count + 1} (column ${m.index + 1}) is not a number: ${JSON.stringify(shown)}`, `${where}, line ${lineNo}`);
+    let i = start;
+    for (;;) {
+      while (i < end && isBlankByte(bytes[i]!)) i++;
+      if (i >= end || bytes[i] === HASH) break;
+      const t = i;
+      let v = parseDecimalPrefix(bytes, t, end);
+      i = decimalPrefixEnd();
+      if (v !== v || (i < end && !endsField(bytes[i]!))) {
+        while (i < end && !endsField(bytes[i]!)) i++;
+        const field = new TextDecoder('utf-8').decode(bytes.subarray(t, i));
+        const special = SPECIAL.get(field.toLowerCase());
+        if (special === undefined) {
+          const column = new TextDecoder('utf-8').decode(bytes.subarray(start, t)).length + 1;
+          const shown = field.length > 24 ? `${field.slice(0, 24)}…` : field;
+          throw new LrpError('E_FORMAT', `field ${count + 1} (column ${column}) is not a number: ${JSON.stringify(shown)}`, `${where}, line ${lineNo}`);
+        }
+        v = special;
       }
-      values.push(v);
+      if (n === values.length) {
+        const grown = new Float64Array(2 * n);
+        grown.set(values);
+        values = grown;
+      }
+      values[n++] = v;
       count++;
     }
+    start = end + 1;
     if (count === 0) continue;
     if (cols < 0) cols = count;
     else if (count !== cols) {
@@ -64,7 +81,7 @@ export function readMatrixText(bytes: Uint8Array, where = 'txt'): NdArray {
     }
     rows++;
   }
-  return { dtype: 'float64', data: Float64Array.from(values), shape: [rows, Math.max(cols, 0)] };
+  return { dtype: 'float64', data: values.slice(0, n), shape: [rows, Math.max(cols, 0)] };
 }
 
 /** Formats one value so that parsing it gives the same number back. */

@@ -37,11 +37,17 @@ export function countTokens(bytes: Uint8Array, start: number, end: number): numb
 /** Where the last {@link parseDecimalPrefix} stopped. */
 let stop = 0;
 
+/** The byte offset where the last {@link parseDecimalPrefix} call stopped. */
+export function decimalPrefixEnd(): number {
+  return stop;
+}
+
 /**
- * Parses the longest prefix of bytes [start, end) that the grammar allows and leaves its end in
- * `stop`; `NaN` where no number starts at `start`. Values are bit-identical to `Number()`.
+ * Parses the longest prefix of bytes [start, end) that the grammar allows and leaves its end for
+ * {@link decimalPrefixEnd}; `NaN` where no number starts at `start`. Values are bit-identical to
+ * `Number()` of the prefix.
  */
-function parseDecimalPrefix(bytes: Uint8Array, start: number, end: number): number {
+export function parseDecimalPrefix(bytes: Uint8Array, start: number, end: number): number {
   let i = start;
   let negative = false;
   if (i < end && (bytes[i] === 45 || bytes[i] === 43)) {
