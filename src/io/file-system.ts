@@ -1,4 +1,5 @@
 import { LrpError } from '../errors.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 /** Default cap on the bytes one input may hold: 2 GiB. */
 export const DEFAULT_MAX_INPUT_BYTES = 2 ** 31;
@@ -107,14 +108,11 @@ async function readStream(handle: { read(buffer: Uint8Array, offset: number, len
   return out;
 }
 
-/** Writes a whole file (creating parent folders); failures throw `E_IO` naming the path. */
+/**
+ * Writes a whole file (creating parent folders) through {@link writeFileAtomic}: a temporary file
+ * beside the target renamed into place, so a failed write never leaves a partial file and never
+ * destroys the previous one. Failures throw `E_IO` naming the path.
+ */
 export async function writeFileBytes(path: string, bytes: Uint8Array | string): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
-  try {
-    await fs.mkdir(dirname(path), { recursive: true });
-    await fs.writeFile(path, bytes);
-  } catch (e) {
-    throw new LrpError('E_IO', `cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, path);
-  }
+  await writeFileAtomic(path, bytes);
 }

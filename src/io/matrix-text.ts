@@ -94,6 +94,9 @@ function formatValue(v: number | bigint): string {
   return String(v);
 }
 
+/** Bytes of text per chunk that {@link matrixTextChunks} aims at. */
+const CHUNK_CHARS = 1 << 16;
+
 /**
  * Writes an array as a toolbox `.txt` data matrix: one row per line, values separated by single
  * spaces, each written as the shortest decimal that reads back to the same double (full
@@ -105,16 +108,37 @@ function formatValue(v: number | bigint): string {
  * data's array class does not match `dtype`
  */
 export function writeMatrixText(a: NdArray): Uint8Array {
+  return new TextEncoder().encode([...matrixTextChunks(a)].join(''));
+}
+
+/**
+ * The text of {@link writeMatrixText} as a sequence of chunks of whole rows (about 64 KiB each),
+ * so a large matrix can be streamed to a file without building one string. The array is checked
+ * when this is called, before the first chunk.
+ *
+ * @throws LrpError as {@link writeMatrixText}
+ */
+export function matrixTextChunks(a: NdArray): Iterable<string> {
   const count = a.shape.reduce((x, y) => x * y, 1);
   if (count !== a.data.length) throw new LrpError('E_SHAPE', `data has ${a.data.length} elements but shape [${a.shape.join(', ')}] needs ${count}`);
   if (dtypeOfArray(a.data) !== a.dtype) throw new LrpError('E_INPUT', `dtype is ${a.dtype} but data is a ${a.data.constructor.name}`);
-  const rows = a.shape.length === 0 ? 1 : a.shape.length === 1 ? a.shape[0]! : a.shape[0]!;
+  const rows = a.shape.length === 0 ? 1 : a.shape[0]!;
   const cols = rows === 0 ? 0 : count / rows;
-  const lines: string[] = [];
-  for (let i = 0; i < rows; i++) {
+  return (function* chunks(): Generator<string> {
+    let lines: string[] = [];
+    let size = 0;
     const fields: string[] = new Array<string>(cols);
-    for (let j = 0; j < cols; j++) fields[j] = formatValue(a.data[i * cols + j]!);
-    lines.push(fields.join(' '));
-  }
-  return new TextEncoder().encode(lines.length ? `${lines.join('\n')}\n` : '');
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) fields[j] = formatValue(a.data[i * cols + j]!);
+      const line = `${fields.join(' ')}\n`;
+      lines.push(line);
+      size += line.length;
+      if (size >= CHUNK_CHARS) {
+        yield lines.join('');
+        lines = [];
+        size = 0;
+      }
+    }
+    if (lines.length) yield lines.join('');
+  })();
 }

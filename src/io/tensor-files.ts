@@ -1,6 +1,8 @@
 import { LrpError } from '../errors.js';
 import { readDataFile, writeDataFile } from './data-file.js';
+import { writeFileAtomic } from './atomic-write.js';
 import { type ReadInputOptions, readFileBytes, writeFileBytes } from './file-system.js';
+import { matrixTextChunks } from './matrix-text.js';
 import { type NdArray, type Tensor, showShape, toFloat64 } from '../tensor.js';
 
 /**
@@ -26,18 +28,18 @@ export type OutputDType = 'f32' | 'f64';
 
 /**
  * Writes a tensor by extension: `.npy` (float32 unless `f64`), `.mat` (variable `data`, single or
- * double), `.txt` (one sample per row, full precision).
+ * double), `.txt` (one sample per row, full precision, streamed in chunks). Every format is written
+ * atomically (see {@link writeFileAtomic}).
  */
 export async function writeTensor(path: string, t: Tensor, dtype: OutputDType = 'f32'): Promise<void> {
-  const lower = path.toLowerCase();
-  let a: NdArray;
-  if (lower.endsWith('.txt')) {
+  if (path.toLowerCase().endsWith('.txt')) {
     const n = t.shape[0] ?? 1;
-    a = { dtype: 'float64', data: Float64Array.from(t.data), shape: [n, t.data.length / n] };
-  } else {
-    a = dtype === 'f64'
-      ? { dtype: 'float64', data: Float64Array.from(t.data), shape: [...t.shape] }
-      : { dtype: 'float32', data: Float32Array.from(t.data), shape: [...t.shape] };
+    const data = t.data instanceof Float64Array ? t.data : Float64Array.from(t.data);
+    await writeFileAtomic(path, matrixTextChunks({ dtype: 'float64', data, shape: [n, n === 0 ? 0 : t.data.length / n] }));
+    return;
   }
+  const a: NdArray = dtype === 'f64'
+    ? { dtype: 'float64', data: Float64Array.from(t.data), shape: [...t.shape] }
+    : { dtype: 'float32', data: Float32Array.from(t.data), shape: [...t.shape] };
   await writeFileBytes(path, writeDataFile(a, path));
 }
