@@ -15,8 +15,9 @@ export interface OptionSpec {
 }
 
 /**
- * Parses `--name value`, `--name=value` and boolean `--flag` options against `specs`; unknown
- * options and missing values are `E_USAGE` errors naming the option.
+ * Parses `--name value`, `--name=value` and boolean `--flag` options against `specs`. Unknown
+ * options, options given twice (unless repeatable), and missing or empty values (a value cannot
+ * be the next `--option`) are `E_USAGE` errors naming the option.
  */
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
@@ -35,8 +36,9 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
     let value = 'true';
     if (spec.value) {
       if (eq >= 0) value = a.slice(eq + 1);
-      else if (i + 1 < argv.length) value = argv[++i];
-      else throw new LrpError('E_USAGE', `option --${name} needs a value`);
+      else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) value = argv[++i];
+      else throw new LrpError('E_USAGE', `option --${name} needs a value${i + 1 < argv.length ? ` (got the option ${argv[i + 1]})` : ''}`);
+      if (value.trim() === '') throw new LrpError('E_USAGE', `option --${name} needs a value, got an empty one`);
     } else if (eq >= 0) throw new LrpError('E_USAGE', `option --${name} takes no value`);
     const list = options.get(name) ?? [];
     if (list.length > 0 && !spec.repeat) throw new LrpError('E_USAGE', `option --${name} given twice`);
@@ -68,6 +70,26 @@ export function numberOption(args: ParsedArgs, name: string, integer = false): n
   }
   return n;
 }
+
+/** The largest count or index an integer option takes (int32, the engine's sizes). */
+export const MAX_INTEGER_OPTION = 2 ** 31 - 1;
+
+/**
+ * An integer option within `[min, max]` (max defaults to {@link MAX_INTEGER_OPTION}), or
+ * `undefined`; anything else is an `E_USAGE` error naming the option and the range.
+ */
+export function integerOption(args: ParsedArgs, name: string, min: number, max = MAX_INTEGER_OPTION): number | undefined {
+  const v = option(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    throw new LrpError('E_USAGE', `--${name} needs an integer from ${min} to ${max}, got '${v}'`);
+  }
+  return n;
+}
+
+/** The largest seed (seeds are unsigned 32-bit). */
+export const MAX_SEED = 2 ** 32 - 1;
 
 /** True when a boolean flag is present. */
 export function flag(args: ParsedArgs, name: string): boolean {

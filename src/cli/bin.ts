@@ -1,9 +1,6 @@
 #!/usr/bin/env node
 import { main } from './main.js';
+import { processIo, removeTemporaryFilesOnSignals } from './process-io.js';
 
-const code = await main(process.argv.slice(2), {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-  errIsTty: Boolean(process.stderr.isTTY),
-});
-process.exitCode = code;
+removeTemporaryFilesOnSignals();
+process.exitCode = await main(process.argv.slice(2), processIo());

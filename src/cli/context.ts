@@ -22,3 +22,14 @@ export function progressReporter(io: CliIo, label: string, total: number, enable
     }
   };
 }
+
+/**
+ * Thrown by {@link CliIo.out} once the reader of stdout has gone (`lrp … | head`): the command
+ * stops, and `main` ends quietly with status 0.
+ */
+export class OutputClosedError extends Error {
+  constructor() {
+    super('stdout closed');
+    this.name = 'OutputClosedError';
+  }
+}

@@ -3,10 +3,10 @@ import { loadDemoData } from '../demo/demo-data.js';
 import { findModelsDir } from '../demo/models-dir.js';
 import { formatReport } from '../demo/report.js';
 import { runDemo } from '../demo/run-demo.js';
-import { LrpError } from '../errors.js';
 import { writeFileBytes } from '../io/file-system.js';
+import { filesIn, inputFiles } from './output-guard.js';
 import { encodePng } from '../render/png.js';
-import { type OptionSpec, numberOption, option, parseArgs } from './args.js';
+import { type OptionSpec, integerOption, option, parseArgs } from './args.js';
 import type { CliIo } from './context.js';
 
 const specs: readonly OptionSpec[] = [
@@ -26,13 +26,15 @@ export const DEFAULT_DEMO_DIR = 'lrp-demo';
  */
 export async function demoCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, specs);
-  const count = numberOption(args, 'count', true) ?? 10;
-  if (count < 1) throw new LrpError('E_USAGE', `--count must be >= 1, got ${count}`);
+  const count = integerOption(args, 'count', 1) ?? 10;
   const { join, resolve } = await import('node:path');
-  const data = await loadDemoData(option(args, 'models') ?? (await findModelsDir()), count);
+  const modelsDir = option(args, 'models') ?? (await findModelsDir());
+  const inputs = await inputFiles(await filesIn(modelsDir, '--models'));
+  const data = await loadDemoData(modelsDir, count);
   const result = await runDemo(data, { backend: (option(args, 'backend') ?? 'auto') as BackendName });
   const outDir = option(args, 'out') ?? DEFAULT_DEMO_DIR;
   const files: string[] = [];
+  for (const img of result.images) await inputs.assertNotInput({ flag: '--out', path: join(outDir, img.file) });
   for (const img of result.images) {
     const path = join(outDir, img.file);
     await writeFileBytes(path, encodePng(img.image));

@@ -2,12 +2,15 @@ import type { BackendName } from '../backends/index.js';
 import { createExplainer } from '../explainer.js';
 import { loadModel } from '../io/load-model.js';
 import { argmaxRows, showShape } from '../tensor.js';
-import { type OptionSpec, flag, numberOption, option, parseArgs, required, parseDType } from './args.js';
+import { type OptionSpec, flag, integerOption, option, parseArgs, required, parseDType } from './args.js';
 import type { CliIo } from './context.js';
 import { joinBatches, sliceBatch } from './explain-command.js';
-import { readBatch, writeTensor } from '../io/tensor-files.js';
 import { limitOptionSpecs, limitsFrom } from './limit-options.js';
 import { checkOutputPrecision } from './output-precision.js';
+import { LrpError } from '../errors.js';
+import { writeTensor } from '../io/tensor-files.js';
+import { inputFiles } from './output-guard.js';
+import { readSamples } from './sample-files.js';
 
 const specs: readonly OptionSpec[] = [
   { name: 'model', value: true },
@@ -26,21 +29,26 @@ const specs: readonly OptionSpec[] = [
  */
 export async function forwardCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, specs);
-  const model = await loadModel(required(args, 'model'));
-  const input = await readBatch(required(args, 'input'));
+  const modelPath = required(args, 'model');
+  const inputPath = required(args, 'input');
+  const out = option(args, 'out');
+  if (out === undefined && args.options.has('dtype')) throw new LrpError('E_USAGE', 'only applies with --out', '--dtype');
+  const dtype = parseDType(option(args, 'dtype'));
+  const chunk = integerOption(args, 'batch-size', 1) ?? 256;
+  const inputs = await inputFiles([{ flag: '--model', path: modelPath }, { flag: '--input', path: inputPath }]);
+  if (out !== undefined) await inputs.assertNotInput({ flag: '--out', path: out });
+  const model = await loadModel(modelPath);
+  const input = await readSamples(inputPath, '--input');
   const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: !flag(args, 'drop-softmax'), ...limitsFrom(args) });
-  const chunk = numberOption(args, 'batch-size', true) ?? 256;
   const parts = [];
-  for (let from = 0; from < input.shape[0]; from += Math.max(1, chunk)) {
+  for (let from = 0; from < input.shape[0]; from += chunk) {
     const pass = explainer.forward(sliceBatch(input, from, Math.min(input.shape[0], from + chunk)));
     parts.push(pass.output);
     pass.dispose();
   }
   explainer.dispose();
   const y = joinBatches(parts);
-  const out = option(args, 'out');
-  if (out) {
-    const dtype = parseDType(option(args, 'dtype'));
+  if (out !== undefined) {
     checkOutputPrecision(y, out, dtype);
     await writeTensor(out, y, dtype);
     io.err(`wrote output ${showShape(y.shape)} to ${out}\n`);

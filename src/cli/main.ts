@@ -1,5 +1,5 @@
 import { LrpError } from '../errors.js';
-import type { CliIo } from './context.js';
+import { type CliIo, OutputClosedError } from './context.js';
 import { explainCommand } from './explain-command.js';
 import { forwardCommand } from './forward-command.js';
 import { demoCommand } from './demo-command.js';
@@ -45,20 +45,22 @@ const commands: Record<string, (argv: readonly string[], io: CliIo) => Promise<n
 };
 
 /**
- * Runs the `lrp` command line. Returns the exit status: 0 on success, 2 for bad usage or input
- * (one line `lrp: E_CODE message` on stderr, never a stack trace), 1 for an internal failure.
+ * Runs the `lrp` command line. Returns the exit status: 0 on success (also when stdout's reader
+ * went away, `lrp … | head`), 2 for bad usage or input (one line `lrp: E_CODE where: message` on
+ * stderr, never a stack trace), 1 for an internal failure.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    io.out(usage);
-    return name === undefined ? 2 : 0;
-  }
-  const command = commands[name];
   try {
+    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+      io.out(usage);
+      return name === undefined ? 2 : 0;
+    }
+    const command = commands[name];
     if (!command) throw new LrpError('E_USAGE', `unknown command '${name}' (commands: ${Object.keys(commands).join(', ')})`);
     return await command(rest, io);
   } catch (e) {
+    if (e instanceof OutputClosedError) return 0;
     if (e instanceof LrpError) {
       io.err(`lrp: ${e.code} ${e.message}\n`);
       return 2;

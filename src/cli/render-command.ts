@@ -5,9 +5,10 @@ import { writeFileBytes } from '../io/file-system.js';
 import { encodePng } from '../render/png.js';
 import type { ChannelReduction } from '../render/layout.js';
 import { showShape, sizeOf, type Tensor } from '../tensor.js';
-import { type OptionSpec, flag, numberOption, option, parseArgs, required } from './args.js';
+import { type OptionSpec, flag, integerOption, numberOption, option, parseArgs, required } from './args.js';
 import type { CliIo } from './context.js';
-import { readTensor } from '../io/tensor-files.js';
+import { inputFiles } from './output-guard.js';
+import { readSampleTensor } from './sample-files.js';
 
 const specs: readonly OptionSpec[] = [
   { name: 'relevance', value: true },
@@ -29,13 +30,14 @@ const specs: readonly OptionSpec[] = [
 export async function writeSampleHeatmaps(dir: string, relevance: Tensor, input?: Tensor): Promise<string[]> {
   const paired = input !== undefined && sizeOf(input.shape) === sizeOf(relevance.shape) && input.shape[0] === relevance.shape[0];
   const strips = sampleStrips(relevance, { input: paired ? input : undefined });
-  const paths: string[] = [];
-  for (const [i, strip] of strips.entries()) {
-    const path = join(dir, `${i}_heatmap.png`);
-    await writeFileBytes(path, encodePng(strip));
-    paths.push(path);
-  }
+  const paths = sampleHeatmapPaths(dir, strips.length);
+  for (const [i, strip] of strips.entries()) await writeFileBytes(paths[i]!, encodePng(strip));
   return paths;
+}
+
+/** The files {@link writeSampleHeatmaps} writes for `count` samples: `DIR/<index>_heatmap.png`. */
+export function sampleHeatmapPaths(dir: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => join(dir, `${i}_heatmap.png`));
 }
 
 function reduction(v: string | undefined): ChannelReduction | undefined {
@@ -49,8 +51,7 @@ function normalization(v: string | undefined): 'sample' | 'batch' | undefined {
 }
 
 function stripOptions(args: ReturnType<typeof parseArgs>, input: Tensor | undefined): StripOptions {
-  const scale = numberOption(args, 'scale', true) ?? DEFAULT_STRIP_SCALE;
-  if (scale < 1 || scale > 64) throw new LrpError('E_USAGE', `--scale must be an integer from 1 to 64, got ${scale}`);
+  const scale = integerOption(args, 'scale', 1, 64) ?? DEFAULT_STRIP_SCALE;
   const percentile = numberOption(args, 'percentile');
   if (percentile !== undefined && !(percentile > 0 && percentile <= 100)) {
     throw new LrpError('E_USAGE', `--percentile must lie in (0, 100], got ${percentile}`);
@@ -78,9 +79,11 @@ export async function renderCommand(argv: readonly string[], io: CliIo): Promise
   const out = required(args, 'out');
   if (!out.toLowerCase().endsWith('.png')) throw new LrpError('E_USAGE', `--out must name a .png file, got '${out}'`);
   const relevancePath = required(args, 'relevance');
-  const relevance = await readTensor(relevancePath);
   const inputPath = option(args, 'input');
-  const input = inputPath === undefined ? undefined : await readTensor(inputPath);
+  const inputs = await inputFiles([{ flag: '--relevance', path: relevancePath }, inputPath === undefined ? undefined : { flag: '--input', path: inputPath }]);
+  await inputs.assertNotInput({ flag: '--out', path: out });
+  const relevance = await readSampleTensor(relevancePath, '--relevance');
+  const input = inputPath === undefined ? undefined : await readSampleTensor(inputPath, '--input');
   const strip = batchStrip(relevance, stripOptions(args, input));
   await writeFileBytes(out, encodePng(strip));
   io.err(`wrote ${relevance.shape[0]} heatmap${relevance.shape[0] === 1 ? '' : 's'} of ${showShape(relevance.shape)} (${strip.width} × ${strip.height} px) to ${out}\n`);

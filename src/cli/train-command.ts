@@ -9,10 +9,11 @@ import { buildModel, parseArch } from '../train/arch.js';
 import type { InitScheme } from '../train/init.js';
 import { type LrateDecay, type SelectBy, type TrainOptions, type TrainProgress, resolveTrainOptions } from '../train/options.js';
 import { train } from '../train/train.js';
-import { type OptionSpec, numberOption, option, parseArgs, required } from './args.js';
+import { type OptionSpec, MAX_SEED, integerOption, numberOption, option, parseArgs, required } from './args.js';
 import type { CliIo } from './context.js';
-import { readTensor } from '../io/tensor-files.js';
 import { limitOptionSpecs, limitsFrom } from './limit-options.js';
+import { inputFiles } from './output-guard.js';
+import { readSampleTensor } from './sample-files.js';
 
 const specs: readonly OptionSpec[] = [
   'model', 'arch', 'input', 'labels', 'val-input', 'val-labels', 'input-shape', 'batch-size', 'iters', 'lrate', 'decay',
@@ -68,19 +69,20 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
   const arch = option(args, 'arch');
   const init = option(args, 'model');
   if ((arch === undefined) === (init === undefined)) throw new LrpError('E_USAGE', 'give exactly one of --model INIT.txt and --arch SPEC');
+  if (init !== undefined && args.options.has('init')) throw new LrpError('E_USAGE', '--init chooses how --arch layers start; a --model already has its weights', '--init');
   const shape = parseShape(option(args, 'input-shape'));
-  const seed = numberOption(args, 'seed', true) ?? 0;
+  const seed = integerOption(args, 'seed', 0, MAX_SEED) ?? 0;
   const scheme = oneOf<InitScheme>('init', option(args, 'init'), ['he', 'glorot']);
   // every option is checked before any file is read
   const options: TrainOptions = {
-    batchSize: numberOption(args, 'batch-size', true),
-    iters: numberOption(args, 'iters', true),
+    batchSize: integerOption(args, 'batch-size', 1),
+    iters: integerOption(args, 'iters', 1),
     lrate: numberOption(args, 'lrate'),
     decay: oneOf<LrateDecay>('decay', option(args, 'decay'), ['none', 'sublinear', 'linear']),
     lfactorInitial: numberOption(args, 'lfactor'),
     momentum: numberOption(args, 'momentum'),
-    status: numberOption(args, 'status', true),
-    convergence: numberOption(args, 'convergence', true),
+    status: integerOption(args, 'status', 1),
+    convergence: integerOption(args, 'convergence', -1),
     select: oneOf<SelectBy>('select', option(args, 'select'), ['loss', 'accuracy']),
     seed,
     backend: (option(args, 'backend') ?? 'auto') as BackendName,
@@ -88,12 +90,19 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
   };
   resolveTrainOptions(options, Number.MAX_SAFE_INTEGER);
   const archLayers = arch !== undefined ? parseArch(arch) : null;
-  const x = perSample(await readTensor(required(args, 'input')), shape, 'the inputs');
-  const y = await readTensor(required(args, 'labels'));
+  const inputPath = required(args, 'input');
+  const labelsPath = required(args, 'labels');
   const vi = option(args, 'val-input');
   const vl = option(args, 'val-labels');
   if ((vi === undefined) !== (vl === undefined)) throw new LrpError('E_USAGE', 'give --val-input and --val-labels together');
-  const val = vi !== undefined && vl !== undefined ? { xVal: perSample(await readTensor(vi), shape, 'the validation inputs'), yVal: await readTensor(vl) } : {};
+  const named = (flag: string, path: string | undefined) => (path === undefined ? undefined : { flag, path });
+  const inputs = await inputFiles([named('--model', init), named('--input', inputPath), named('--labels', labelsPath), named('--val-input', vi), named('--val-labels', vl)]);
+  await inputs.assertNotInput({ flag: '--out', path: out });
+  const x = perSample(await readSampleTensor(inputPath, '--input'), shape, 'the inputs');
+  const y = await readSampleTensor(labelsPath, '--labels');
+  const val = vi !== undefined && vl !== undefined
+    ? { xVal: perSample(await readSampleTensor(vi, '--val-input'), shape, 'the validation inputs'), yVal: await readSampleTensor(vl, '--val-labels') }
+    : {};
   const model: Model = archLayers ? buildModel(archLayers, x.shape.slice(1), seed, scheme, options) : await loadModel(init!);
   const result = await train(model, { x, y, ...val }, { ...options, onProgress: reporter(io) });
   await writeFileBytes(out, writeTextModel(result.model));
