@@ -82,7 +82,7 @@ function checkDependentOptions(args: ParsedArgs): void {
   const methodText = option(args, 'method');
   const method = methodText === undefined ? 'lrp' : parseMethod(methodText, '--method');
   for (const [name, needs, ok] of DEPENDENT_OPTIONS) {
-    if (args.options.has(name) && !ok(args, method)) throw new LrpError('E_USAGE', `--${name} only applies with ${needs}`, `--${name}`);
+    if (args.options.has(name) && !ok(args, method)) throw new LrpError('E_USAGE', `only applies with ${needs}`, `--${name}`);
   }
 }
 
