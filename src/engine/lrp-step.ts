@@ -51,6 +51,12 @@ function accumulate<T>(ops: Ops<T>, acc: T | null, t: T, c: number): T {
   return sum;
 }
 
+/** A group whose `z` is the plain forward product `W·x + b` (one identity term, identity bias). */
+function isPlainGroup(group: Group, parts: number): boolean {
+  const [t] = group.terms;
+  return parts === 1 && group.terms.length === 1 && t.x === 'id' && t.w === 'id' && t.sign === 1 && group.bias === 'id';
+}
+
 /** Relevance through a weighted or window-sum layer by the generic ratio groups of its rule. */
 function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, groups: readonly Group[], rule: Rule): T {
   const { ops } = pm;
@@ -83,14 +89,19 @@ function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, g
     if (parts.length === 0) continue;
     // The bias joins the first term, whose sign is +1 in every group of ruleGroups.
     const weighted = pm.model.layers[i].kind === 'linear' || pm.model.layers[i].kind === 'conv2d';
-    let bias = weighted ? pm.bias(i, group.bias) : null;
-    let z: T | null = null;
-    for (const { term, map } of parts) {
-      z = accumulate(ops, z, map.forward(input(term.x), bias), term.sign);
-      bias = null;
+    // Where ρ is the identity (LRP-0, ε, the gradient-like part of composites), z = W·x + b is
+    // the layer's forward output, already in the trace: reuse it (same kernel, same bits).
+    const reuse = weighted && isPlainGroup(group, parts.length);
+    let z: T | null = reuse ? trace.acts[i + 1] : null;
+    if (!reuse) {
+      let bias = weighted ? pm.bias(i, group.bias) : null;
+      for (const { term, map } of parts) {
+        z = accumulate(ops, z, map.forward(input(term.x), bias), term.sign);
+        bias = null;
+      }
     }
     const s = ops.divStab(R, z!, { eps: group.eps });
-    ops.dispose(z!);
+    if (!reuse) ops.dispose(z!);
     let c: T | null = null;
     for (const { term, map } of parts) {
       const back = map.transpose(s);
