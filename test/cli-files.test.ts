@@ -64,6 +64,13 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['r.npy']);
   });
 
+  it('a parent that is a file fails with E_IO saying so', async () => {
+    const dir = freshDir('parent-file');
+    writeFileSync(join(dir, 'm.txt'), 'model');
+    await expect(writeFileAtomic(join(dir, 'm.txt', 'r.npy'), 'x')).rejects.toThrow(/m\.txt\/r\.npy: cannot write: .*m\.txt is not a folder/);
+    expect(readdirSync(dir)).toEqual(['m.txt']);
+  });
+
   it('keeps an existing file\'s permission bits and writes through a symbolic link', async () => {
     const dir = freshDir('mode');
     const real = join(dir, 'real.txt');

@@ -68,7 +68,10 @@ export async function writeFileAtomic(path: string, content: FileContent, option
   } catch {
     // no such file yet: write a new one at `path`
   }
-  await fs.mkdir(dirname(target), { recursive: true }).catch(failed);
+  await fs.mkdir(dirname(target), { recursive: true }).catch((e: unknown) => {
+    if (errnoCode(e) === 'EEXIST' || errnoCode(e) === 'ENOTDIR') throw new LrpError('E_IO', `cannot write: ${dirname(path)} is not a folder`, path);
+    failed(e);
+  });
   const temp = temporaryName(dirname(target), basename(target), pid, join);
   pending.add(temp);
   let handle: Awaited<ReturnType<typeof fs.open>> | undefined;
