@@ -51,7 +51,7 @@ console.log(`wasm GEMM, single thread, float32, best of 5 (GFLOP/s)`);
 console.log(['variant', 'op', ...dims.map(String)].map((s) => s.padStart(8)).join(' '));
 for (const variant of ['simd', 'scalar']) {
   const ex = instantiate(variant);
-  for (const [name, tb] of [['A·B', 0], ['A·Bᵀ', 1]]) {
+  for (const [name, tb] of /** @type {const} */ ([['A·B', 0], ['A·Bᵀ', 1]])) {
     const row = dims.map((n) => bench(ex, n, n, n, tb).toFixed(2));
     console.log([variant, name, ...row].map((s) => s.padStart(8)).join(' '));
   }
@@ -59,6 +59,7 @@ for (const variant of ['simd', 'scalar']) {
 
 // Shapes of one-sample LRP: dense layers are matrix-vector products (memory-bound), convolutions
 // are im2col GEMMs with many rows and few columns.
+/** @type {[string, number, number, number, number][]} */
 const shapes = [
   ['dense 1×4096·4096×1000 (x·W)', 1, 1000, 4096, 0],
   ['denseT 1×1000·(4096×1000)ᵀ (s·Wᵀ)', 1, 4096, 1000, 1],

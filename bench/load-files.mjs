@@ -66,7 +66,7 @@ export function writeMlpFiles(dir) {
     execFileSync('python3', ['-c', PICKLE_MLP, base, String(bench.dense.length)], { stdio: ['ignore', 'ignore', 'pipe'] });
     nn = base;
   } catch (e) {
-    console.log(`(no .nn form: python3 + numpy failed: ${String(e.stderr ?? e.message).trim().split('\n').pop()})`);
+    console.log(`(no .nn form: python3 + numpy failed: ${String(/** @type {{stderr?: Buffer, message: string}} */ (e).stderr ?? /** @type {Error} */ (e).message).trim().split('\n').pop()})`);
   }
   return { txt, nn, npy, bench };
 }

@@ -17,7 +17,9 @@ const weights = (r, n, fanIn) => Float64Array.from({ length: n }, () => (r() * 2
 /** LeNet-5 as the toolbox ships it: conv5 10, relu, sumpool2, conv5 25, relu, sumpool2, conv4 100, relu, sumpool2, conv1 10, flatten. */
 export function lenet5() {
   const r = rand(1);
-  const convs = [[5, 5, 1, 10], [5, 5, 10, 25], [4, 4, 25, 100], [1, 1, 100, 10]].map((f) => ({
+  /** @type {[number, number, number, number][]} */
+  const filters = [[5, 5, 1, 10], [5, 5, 10, 25], [4, 4, 25, 100], [1, 1, 100, 10]];
+  const convs = filters.map((f) => ({
     filter: f,
     w: weights(r, f[0] * f[1] * f[2] * f[3], f[0] * f[1] * f[2]),
     b: weights(r, f[3], 10).map((v) => v * 0.1),

@@ -45,6 +45,7 @@ const PIX = SIZE * SIZE;
 
 /** Per-class split of the package's digits: [0, 80 %) train, [80 %, 90 %) validation, [90 %, 100 %) test. */
 function split() {
+  /** @type {Record<'train' | 'val' | 'test', {c: number, raw: ArrayLike<number>, i: number}[]>} */
   const parts = { train: [], val: [], test: [] };
   for (let c = 0; c < 10; c++) {
     const d = mnist[c];
@@ -132,7 +133,7 @@ for (const name of which.length ? which : Object.keys(configs)) {
 
 // 32 held-out test digits, classes interleaved 0..9, 0..9, ...
 const picks = [];
-const byClass = Array.from({ length: 10 }, () => []);
+const byClass = Array.from({ length: 10 }, () => /** @type {number[]} */ ([]));
 data.test.list.forEach((s, k) => byClass[s.c].push(k));
 for (let r = 0; picks.length < 32; r++) for (let c = 0; c < 10 && picks.length < 32; c++) picks.push(byClass[c][r]);
 const dx = new Float32Array(picks.length * PIX);

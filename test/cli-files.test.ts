@@ -140,6 +140,7 @@ describe('outputs never overwrite inputs', () => {
     const r = await runCli(...argv);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(new RegExp(`^lrp: E_USAGE ${flag}: '[^']+' is the --[a-z]+ file '[^']+'; refusing to overwrite an input\\n$`));
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: before() is this suite's snapshot of the inputs, not a hook
     expect(before()).toEqual(original);
   });
 

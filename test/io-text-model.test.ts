@@ -94,7 +94,7 @@ describeWith(toolboxFixtures, 'text models of the toolbox fixtures', () => {
 });
 
 function demoModel(): Model {
-  const odd = new Float64Array([-0, 0, 5e-324, -1.7976931348623157e308, 0.1, 1 / 3, 1e21, -2.5e-8, 123456789.123456789]);
+  const odd = new Float64Array([-0, 0, 5e-324, -1.7976931348623157e308, 0.1, 1 / 3, 1e21, -2.5e-8, 123456789.12345679]);
   return sequential([
     conv2dLayer([3, 3, 1, 1], [1, 1], odd, new Float64Array([Math.PI]), 'same'),
     simpleLayer('sigmoid'),

@@ -45,6 +45,7 @@ export async function createBackend(name: BackendName | string = 'auto'): Promis
   switch (name) {
     case 'js':
       return new JsOps() as Ops<unknown>;
+    // biome-ignore lint/suspicious/noFallthroughSwitchClause: auto means wasm where it is available
     case 'auto':
       if (!wasmAvailable()) return new JsOps() as Ops<unknown>;
     // falls through

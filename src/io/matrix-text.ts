@@ -54,6 +54,7 @@ export function readMatrixText(bytes: Uint8Array, where = 'txt'): NdArray {
       const t = i;
       let v = parseDecimalPrefix(bytes, t, end);
       i = decimalPrefixEnd();
+      // biome-ignore lint/suspicious/noSelfCompare: the hot path's NaN test
       if (v !== v || (i < end && !endsField(bytes[i]!))) {
         while (i < end && !endsField(bytes[i]!)) i++;
         const field = new TextDecoder('utf-8').decode(bytes.subarray(t, i));

@@ -155,6 +155,7 @@ export function readNumberRow(bytes: Uint8Array, start: number, end: number, out
         v = NaN;
         while (i < end && !isBlankByte(bytes[i]!)) i++;
       }
+      // biome-ignore lint/suspicious/noSelfCompare: the hot path's NaN test
       if (v !== v && badIndex < 0) {
         badIndex = n;
         badStart = t;

@@ -26,7 +26,7 @@ export const colormapNames: readonly string[] = Object.freeze(Object.keys(colorm
  */
 export function getColormap(cmap: string | Colormap): Colormap {
   if (typeof cmap !== 'string') return cmap;
-  const found = Object.prototype.hasOwnProperty.call(colormaps, cmap) ? colormaps[cmap] : undefined;
+  const found = Object.hasOwn(colormaps, cmap) ? colormaps[cmap] : undefined;
   if (!found) throw new LrpError('E_RULE', `unknown colormap '${cmap}' (known: ${colormapNames.join(', ')})`, 'render');
   return found;
 }

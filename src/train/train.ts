@@ -112,7 +112,7 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
     }
     const pm = params.prepare(ops);
     ops.beginScope();
-    let g;
+    let g: ReturnType<typeof batchGradients>;
     try {
       g = batchGradients(pm, ops.tensor(batch.data, batchShape), gatherRows(targetRows, idx));
     } finally {

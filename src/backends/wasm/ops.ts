@@ -18,7 +18,7 @@ function shapeError(op: string, msg: string): LrpError {
   return new LrpError('E_SHAPE', `wasm ${op}: ${msg}`);
 }
 
-function checkGeometry(op: string, t: WasmTensor, g: WindowGeometry, h: number, w: number, c: number): number {
+function checkGeometry(op: string, t: WasmTensor, _g: WindowGeometry, h: number, w: number, c: number): number {
   const s = t.shape;
   if (s.length !== 4 || s[1] !== h || s[2] !== w || s[3] !== c) {
     throw shapeError(op, `expects [N, ${h}, ${w}, ${c}], got ${showShape(s)}`);
