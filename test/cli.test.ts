@@ -139,11 +139,11 @@ describe('lrp error handling', () => {
     expect(r.err).toMatch(/E_INPUT input: element 2 is NaN/);
   });
 
-  it('rejects an input of the wrong shape naming the layer and both shapes', async () => {
+  it("rejects an input of the wrong shape naming the file, the model's input, the layer and both shapes", async () => {
     const bad = join(tmp, 'wide.npy');
     writeFileSync(bad, writeNpy({ dtype: 'float64', data: new Float64Array(10), shape: [2, 5] }));
     const r = await lrp('explain', '--model', model, '--input', bad);
-    expect(r.err).toMatch(/E_SHAPE layer 0 \(Linear\): expects input \[4\] per sample, got \[5\]/);
+    expect(r.err).toBe(`lrp: E_SHAPE ${bad}: the model expects input [4] per sample, --input has [5]; layer 0 (Linear): expects input [4] per sample, got [5]\n`);
   });
 
   itWith(built('cli.js'), 'the built binary exits 2 without a stack trace', () => {

@@ -7,11 +7,21 @@ export interface ParsedArgs {
   readonly options: Map<string, string[]>;
 }
 
-/** An option's name and whether it takes a value. */
+/**
+ * One option of a command: the parser, `lrp <command> --help` and the README's synopsis all come
+ * from these (tests check they agree).
+ */
 export interface OptionSpec {
+  /** The name without its dashes: `model` for `--model`. */
   readonly name: string;
+  /** Whether it takes a value (`--name VALUE` or `--name=VALUE`); else it is a boolean flag. */
   readonly value: boolean;
+  /** Whether it may be given more than once (every value is kept). */
   readonly repeat?: boolean;
+  /** The value's placeholder in help texts (`M`, `js|wasm|auto`); only for options with a value. */
+  readonly arg?: string;
+  /** One line saying what the option does, for `--help`. */
+  readonly help: string;
 }
 
 /**
@@ -101,4 +111,18 @@ export function parseDType(v: string | undefined): OutputDType {
   if (v === undefined || v === 'f32' || v === 'float32') return 'f32';
   if (v === 'f64' || v === 'float64') return 'f64';
   throw new LrpError('E_USAGE', `--dtype must be f32 or f64, got '${v}'`);
+}
+
+/**
+ * Whether `argv` asks for help: `--help` or `-h` as an option of its own (not the value of an
+ * option before it, so `--input -h` reads a file named `-h`).
+ */
+export function asksForHelp(argv: readonly string[], specs: readonly OptionSpec[]): boolean {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') return true;
+    if (a.startsWith('--') && !a.includes('=') && byName.get(a.slice(2))?.value) i++;
+  }
+  return false;
 }

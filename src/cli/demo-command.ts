@@ -7,14 +7,23 @@ import { writeFileBytes } from '../io/file-system.js';
 import { filesIn, inputFiles } from './output-guard.js';
 import { encodePng } from '../render/png.js';
 import { type OptionSpec, integerOption, option, parseArgs } from './args.js';
+import type { CommandSpec } from './command-spec.js';
 import type { CliIo } from './context.js';
 
 const specs: readonly OptionSpec[] = [
-  { name: 'out', value: true },
-  { name: 'count', value: true },
-  { name: 'backend', value: true },
-  { name: 'models', value: true },
+  { name: 'out', value: true, arg: 'DIR', help: 'the folder for the PNG strips (default ./lrp-demo)' },
+  { name: 'count', value: true, arg: 'N', help: 'how many held-out digits to explain (default 10)' },
+  { name: 'backend', value: true, arg: 'js|wasm|auto', help: 'float64 js, float32 wasm, or auto (wasm where it runs; default)' },
+  { name: 'models', value: true, arg: 'DIR', help: "the folder of the demo's models and digits (default: the package's models/)" },
 ];
+
+/** `lrp demo`: its synopsis and options. */
+export const demoSpec: CommandSpec = {
+  name: 'demo',
+  summary: 'explain held-out digits with the shipped models and write heatmaps',
+  synopsis: ['[--out DIR] [--count N] [--backend js|wasm|auto] [--models DIR]'],
+  options: specs,
+};
 
 /** Default output folder of `lrp demo`, relative to the working directory. */
 export const DEFAULT_DEMO_DIR = 'lrp-demo';

@@ -5,9 +5,11 @@ import { loadModel } from '../io/load-model.js';
 import { type Tensor, showShape } from '../tensor.js';
 import { type OptionSpec, flag, integerOption, option, parseArgs, required, parseDType } from './args.js';
 import { type CliIo, progressReporter } from './context.js';
-import { explainOptionsFrom, ruleOptionSpecs } from './rule-options.js';
+import type { CommandSpec } from './command-spec.js';
+import { explainOptionsFrom, ruleOptionNotes, ruleOptionSpecs } from './rule-options.js';
 import { sampleHeatmapPaths, writeSampleHeatmaps } from './render-command.js';
 import { readTensor, writeTensor } from '../io/tensor-files.js';
+import { explainingInputShape } from './input-shape-error.js';
 import { inputFiles } from './output-guard.js';
 import { readSamples } from './sample-files.js';
 import type { BackendName } from '../backends/index.js';
@@ -15,21 +17,37 @@ import { limitOptionSpecs, limitsFrom } from './limit-options.js';
 import { checkOutputPrecision } from './output-precision.js';
 
 const specs: readonly OptionSpec[] = [
-  { name: 'model', value: true },
-  { name: 'input', value: true },
-  { name: 'init', value: true },
-  { name: 'target', value: true },
-  { name: 'keep-softmax', value: false },
-  { name: 'backend', value: true },
-  { name: 'out', value: true },
-  { name: 'dtype', value: true },
-  { name: 'relevance-at', value: true },
-  { name: 'batch-size', value: true },
-  { name: 'progress', value: false },
-  { name: 'heatmap', value: true },
+  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt) or a pickled toolbox model (.nn)" },
+  { name: 'input', value: true, arg: 'X', help: 'the samples, batch first: .npy, .mat (variable data) or .txt' },
+  { name: 'init', value: true, arg: 'R0.npy', help: 'the initial relevance on the output (instead of --target)' },
+  { name: 'target', value: true, arg: 'T', help: 'the class to explain: argmax (default), a class number, or a file of one per sample' },
+  { name: 'keep-softmax', value: false, help: "explain through the model's final SoftMax (dropped by default)" },
   ...ruleOptionSpecs,
+  { name: 'relevance-at', value: true, arg: 'I', help: 'stop at the input of layer I (default 0, the model input)' },
+  { name: 'backend', value: true, arg: 'js|wasm|auto', help: 'float64 js, float32 wasm, or auto (wasm where it runs; default)' },
+  { name: 'batch-size', value: true, arg: 'N', help: 'samples per chunk (default 256)' },
+  { name: 'progress', value: false, help: 'report progress on stderr (default: only on a terminal, for runs of several chunks)' },
   ...limitOptionSpecs,
+  { name: 'out', value: true, arg: 'R.npy|.mat|.txt', help: 'write the relevance there (default: print one sample per line)' },
+  { name: 'dtype', value: true, arg: 'f32|f64', help: 'the precision of a .npy/.mat --out (default f32)' },
+  { name: 'heatmap', value: true, arg: 'DIR', help: 'also write DIR/<index>_heatmap.png (input | heatmap) per sample' },
 ];
+
+/** `lrp explain`: its synopsis and options. */
+export const explainSpec: CommandSpec = {
+  name: 'explain',
+  summary: 'explain the predictions of a model with LRP (or another attribution method)',
+  synopsis: [
+    '--model M --input X [--init R0.npy | --target argmax|CLASS|FILE.npy] [--keep-softmax]',
+    '[--rule SPEC] [--layer-rule I:SPEC]... [--composite NAME [--gamma G] [--low L --high H]]',
+    '[--formula CODE [--beta B] [--aux-layer I]] [--epsilon E] [--relevance-at I]',
+    '[--method NAME [--steps N] [--baseline V] [--samples N] [--noise S] [--seed S]]',
+    '[--backend js|wasm|auto] [--batch-size N] [--progress] [--max-memory BYTES] [--max-cost N]',
+    '[--out R.npy|.mat|.txt] [--dtype f32|f64] [--heatmap DIR]',
+  ],
+  options: specs,
+  notes: ruleOptionNotes,
+};
 
 /** Slices samples `[from, to)` of a batch-first tensor. */
 export function sliceBatch(t: Tensor, from: number, to: number): Tensor {
@@ -105,17 +123,24 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   }
   const report = progressReporter(io, 'explain', n, flag(args, 'progress') || (n > chunk && io.errIsTty));
   const parts: Explanation[] = [];
-  for (let from = 0; from < n; from += chunk) {
-    const to = Math.min(n, from + chunk);
-    parts.push(
-      explainer.explain(sliceBatch(input, from, to), {
-        ...options,
-        target: Array.isArray(target) ? target.slice(from, to) : target,
-        initial: initial ? sliceBatch(initial, from, to) : undefined,
-      }),
-    );
-    report(to);
-  }
+  await explainingInputShape(
+    () => {
+      for (let from = 0; from < n; from += chunk) {
+        const to = Math.min(n, from + chunk);
+        parts.push(
+          explainer.explain(sliceBatch(input, from, to), {
+            ...options,
+            target: Array.isArray(target) ? target.slice(from, to) : target,
+            initial: initial ? sliceBatch(initial, from, to) : undefined,
+          }),
+        );
+        report(to);
+      }
+    },
+    model,
+    input.shape.slice(1),
+    { flag: '--input', where: inputPath },
+  );
   explainer.dispose();
   const relevance = joinBatches(parts.map((p) => p.relevance));
   if (out !== undefined) {

@@ -1,27 +1,40 @@
 import type { BackendName } from '../backends/index.js';
 import { createExplainer } from '../explainer.js';
 import { loadModel } from '../io/load-model.js';
-import { argmaxRows, showShape } from '../tensor.js';
+import { type Tensor, argmaxRows, showShape } from '../tensor.js';
 import { type OptionSpec, flag, integerOption, option, parseArgs, required, parseDType } from './args.js';
+import type { CommandSpec } from './command-spec.js';
 import type { CliIo } from './context.js';
 import { joinBatches, sliceBatch } from './explain-command.js';
 import { limitOptionSpecs, limitsFrom } from './limit-options.js';
 import { checkOutputPrecision } from './output-precision.js';
 import { LrpError } from '../errors.js';
 import { writeTensor } from '../io/tensor-files.js';
+import { explainingInputShape } from './input-shape-error.js';
 import { inputFiles } from './output-guard.js';
 import { readSamples } from './sample-files.js';
 
 const specs: readonly OptionSpec[] = [
-  { name: 'model', value: true },
-  { name: 'input', value: true },
-  { name: 'backend', value: true },
-  { name: 'drop-softmax', value: false },
-  { name: 'out', value: true },
-  { name: 'dtype', value: true },
-  { name: 'batch-size', value: true },
+  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt) or a pickled toolbox model (.nn)" },
+  { name: 'input', value: true, arg: 'X', help: 'the samples, batch first: .npy, .mat (variable data) or .txt' },
+  { name: 'drop-softmax', value: false, help: "leave out the model's final SoftMax (print logits)" },
+  { name: 'backend', value: true, arg: 'js|wasm|auto', help: 'float64 js, float32 wasm, or auto (wasm where it runs; default)' },
+  { name: 'batch-size', value: true, arg: 'N', help: 'samples per chunk (default 256)' },
   ...limitOptionSpecs,
+  { name: 'out', value: true, arg: 'Y.npy|.mat|.txt', help: 'write the outputs there (default: print "class score..." per sample)' },
+  { name: 'dtype', value: true, arg: 'f32|f64', help: 'the precision of a .npy/.mat --out (default f32)' },
 ];
+
+/** `lrp forward`: its synopsis and options. */
+export const forwardSpec: CommandSpec = {
+  name: 'forward',
+  summary: 'run a model on samples and print or write its outputs',
+  synopsis: [
+    '--model M --input X [--drop-softmax] [--backend js|wasm|auto] [--batch-size N]',
+    '[--max-memory BYTES] [--max-cost N] [--out Y.npy|.mat|.txt] [--dtype f32|f64]',
+  ],
+  options: specs,
+};
 
 /**
  * `lrp forward --model M --input X [--drop-softmax] [--out Y.npy]`: runs the whole model (a final
@@ -40,12 +53,15 @@ export async function forwardCommand(argv: readonly string[], io: CliIo): Promis
   const model = await loadModel(modelPath);
   const input = await readSamples(inputPath, '--input');
   const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: !flag(args, 'drop-softmax'), ...limitsFrom(args) });
-  const parts = [];
-  for (let from = 0; from < input.shape[0]; from += chunk) {
-    const pass = explainer.forward(sliceBatch(input, from, Math.min(input.shape[0], from + chunk)));
-    parts.push(pass.output);
-    pass.dispose();
-  }
+  const parts: Tensor[] = [];
+  const runAll = () => {
+    for (let from = 0; from < input.shape[0]; from += chunk) {
+      const pass = explainer.forward(sliceBatch(input, from, Math.min(input.shape[0], from + chunk)));
+      parts.push(pass.output);
+      pass.dispose();
+    }
+  };
+  await explainingInputShape(runAll, model, input.shape.slice(1), { flag: '--input', where: inputPath });
   explainer.dispose();
   const y = joinBatches(parts);
   if (out !== undefined) {

@@ -6,13 +6,23 @@ import { planRun } from '../engine/run-plan.js';
 import { explanationFactor, formatBytes, formatCost } from '../engine/budget.js';
 import { showShape } from '../tensor.js';
 import { type OptionSpec, option, parseArgs, required } from './args.js';
+import type { CommandSpec } from './command-spec.js';
 import type { CliIo } from './context.js';
+import { explainingInputShape } from './input-shape-error.js';
 import type { Layer } from '../model/layers.js';
 
 const specs: readonly OptionSpec[] = [
-  { name: 'model', value: true },
-  { name: 'input-shape', value: true },
+  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt) or a pickled toolbox model (.nn)" },
+  { name: 'input-shape', value: true, arg: 'H,W,C', help: 'the per-sample input shape, for output shapes, costs and memory' },
 ];
+
+/** `lrp info`: its synopsis and options. */
+export const infoSpec: CommandSpec = {
+  name: 'info',
+  summary: "print a model's layers, shapes, parameters and costs",
+  synopsis: ['--model M [--input-shape H,W,C]'],
+  options: specs,
+};
 
 function attrs(layer: Layer): string {
   switch (layer.kind) {
@@ -40,7 +50,8 @@ export async function infoCommand(argv: readonly string[], io: CliIo): Promise<n
   const path = required(args, 'model');
   const model = await loadModel(path);
   const inShape = inputShape(model.layers[0], option(args, 'input-shape'));
-  const plan = inShape ? planRun(model, inShape, 1, 4) : null;
+  const given = option(args, 'input-shape');
+  const plan = inShape ? await explainingInputShape(() => planRun(model, inShape, 1, 4), model, inShape, { flag: '--input-shape', where: given === undefined ? path : '--input-shape' }) : null;
   const rows = model.layers.map((layer, i) => [
     String(i), layerName(layer), plan ? showShape(plan.shapes[i + 1]) : '?', String(parameterCount(layer)),
     plan ? formatCost(plan.layers[i].macs) : '?', attrs(layer),

@@ -4,8 +4,8 @@ import { type OptionSpec, type ParsedArgs, option } from './args.js';
 
 /** `--max-memory BYTES` and `--max-cost N`: the request budgets of the library's {@link Limits}. */
 export const limitOptionSpecs: readonly OptionSpec[] = [
-  { name: 'max-memory', value: true },
-  { name: 'max-cost', value: true },
+  { name: 'max-memory', value: true, arg: 'BYTES', help: 'refuse a run planned to need more memory (units K, M, G, T; inf)' },
+  { name: 'max-cost', value: true, arg: 'N', help: 'refuse a run planned above N multiply-adds per sample (inf)' },
 ];
 
 const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, kib: 2 ** 10, m: 2 ** 20, mib: 2 ** 20, g: 2 ** 30, gib: 2 ** 30, t: 2 ** 40, tib: 2 ** 40 };

@@ -3,24 +3,37 @@ import { sampleStrips, batchStrip, DEFAULT_STRIP_SCALE, type StripOptions } from
 import { LrpError } from '../errors.js';
 import { writeFileBytes } from '../io/file-system.js';
 import { encodePng } from '../render/png.js';
+import { colormapNames } from '../render/colormaps.js';
 import type { ChannelReduction } from '../render/layout.js';
 import { showShape, sizeOf, type Tensor } from '../tensor.js';
 import { type OptionSpec, flag, integerOption, numberOption, option, parseArgs, required } from './args.js';
+import type { CommandSpec } from './command-spec.js';
 import type { CliIo } from './context.js';
 import { inputFiles } from './output-guard.js';
 import { readSampleTensor } from './sample-files.js';
 
 const specs: readonly OptionSpec[] = [
-  { name: 'relevance', value: true },
-  { name: 'input', value: true },
-  { name: 'cmap', value: true },
-  { name: 'scale', value: true },
-  { name: 'normalize', value: true },
-  { name: 'percentile', value: true },
-  { name: 'reduce', value: true },
-  { name: 'outline', value: false },
-  { name: 'out', value: true },
+  { name: 'relevance', value: true, arg: 'R.npy', help: 'the relevance maps, batch first (.npy, .mat or .txt)' },
+  { name: 'input', value: true, arg: 'X.npy', help: 'the samples, drawn beside their heatmaps' },
+  { name: 'cmap', value: true, arg: 'NAME', help: `the colour map (default jet): ${colormapNames.join(', ')}` },
+  { name: 'scale', value: true, arg: 'K', help: 'draw each value as K x K pixels (1 to 64, default 3)' },
+  { name: 'normalize', value: true, arg: 'sample|batch', help: 'scale colours per sample (default) or over the batch' },
+  { name: 'percentile', value: true, arg: 'P', help: 'scale colours by the P-th percentile of |R| (0 < P <= 100) instead of the maximum' },
+  { name: 'reduce', value: true, arg: 'sum|mean|maxabs', help: 'how channels become one map (default sum)' },
+  { name: 'outline', value: false, help: "draw the input's edges over the heatmap (needs --input)" },
+  { name: 'out', value: true, arg: 'FILE.png', help: 'the PNG to write (every sample in one strip)' },
 ];
+
+/** `lrp render`: its synopsis and options. */
+export const renderSpec: CommandSpec = {
+  name: 'render',
+  summary: 'draw relevance maps as heatmaps into a PNG',
+  synopsis: [
+    '--relevance R.npy [--input X.npy] [--cmap NAME] [--scale K] [--normalize sample|batch]',
+    '[--percentile P] [--reduce sum|mean|maxabs] [--outline] --out FILE.png',
+  ],
+  options: specs,
+};
 
 /**
  * Writes one PNG per sample into `dir`, `<index>_heatmap.png`: the sample's input | heatmap strip

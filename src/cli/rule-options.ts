@@ -1,28 +1,39 @@
 import { LrpError } from '../errors.js';
 import type { ExplainOptions } from '../explainer.js';
-import { parseMethod } from '../rules/method.js';
+import { canonicalCompositeName, compositeNames } from '../rules/composite.js';
+import { formulaCodes } from '../rules/formula.js';
+import { methodNames, parseMethod } from '../rules/method.js';
 import { type Rule, parseRule } from '../rules/rule.js';
 import { type ParsedArgs, type OptionSpec, MAX_INTEGER_OPTION, MAX_SEED, integerOption, numberOption, option } from './args.js';
 
 /** Options that choose how to explain (shared by `explain` and later `batch`/`demo`). */
 export const ruleOptionSpecs: readonly OptionSpec[] = [
-  { name: 'rule', value: true },
-  { name: 'layer-rule', value: true, repeat: true },
-  { name: 'composite', value: true },
-  { name: 'formula', value: true },
-  { name: 'epsilon', value: true },
-  { name: 'beta', value: true },
-  { name: 'gamma', value: true },
-  { name: 'low', value: true },
-  { name: 'high', value: true },
-  { name: 'aux-layer', value: true },
-  { name: 'method', value: true },
-  { name: 'steps', value: true },
-  { name: 'samples', value: true },
-  { name: 'noise', value: true },
-  { name: 'seed', value: true },
-  { name: 'baseline', value: true },
+  { name: 'rule', value: true, arg: 'SPEC', help: 'the LRP rule of every layer (default simple): see Rule SPECs below' },
+  { name: 'layer-rule', value: true, repeat: true, arg: 'I:SPEC', help: 'the rule of layer I, over --rule (once per layer)' },
+  { name: 'composite', value: true, arg: 'NAME', help: 'a rule per layer kind (zennit-style): see Composites below' },
+  { name: 'formula', value: true, arg: 'CODE', help: "the toolbox's formula code (caffe's lrp_demo): see Formula codes below" },
+  { name: 'epsilon', value: true, arg: 'E', help: "the epsilon of the --composite's or --formula's epsilon rule" },
+  { name: 'beta', value: true, arg: 'B', help: "the beta of --formula's alpha-beta codes" },
+  { name: 'gamma', value: true, arg: 'G', help: 'the gamma of --composite EpsilonGammaBox (default 0.25)' },
+  { name: 'low', value: true, arg: 'L', help: 'the lowest input value, for --composite EpsilonGammaBox (z^B bounds)' },
+  { name: 'high', value: true, arg: 'H', help: 'the highest input value, for --composite EpsilonGammaBox (z^B bounds)' },
+  { name: 'aux-layer', value: true, arg: 'I', help: "the layer from which --formula's second rule applies" },
+  { name: 'method', value: true, arg: 'NAME', help: 'lrp (default) or another attribution method: see Methods below' },
+  { name: 'steps', value: true, arg: 'N', help: 'integration steps of --method integrated-gradients' },
+  { name: 'baseline', value: true, arg: 'V', help: 'the baseline value of --method integrated-gradients (default 0)' },
+  { name: 'samples', value: true, arg: 'N', help: 'noisy samples of --method smoothgrad' },
+  { name: 'noise', value: true, arg: 'S', help: 'the noise level of --method smoothgrad' },
+  { name: 'seed', value: true, arg: 'S', help: 'the noise seed of --method smoothgrad (0 to 2^32 - 1)' },
 ];
+
+/** The value syntaxes of the rule options, for `lrp explain --help`. */
+export const ruleOptionNotes = `Rule SPECs: simple, epsilon=E, alphabeta=A (beta = A - 1), alphabeta=A,B, flat, ww, zplus,
+            zbox=LOW,HIGH, gamma=G, pass
+Composites: ${compositeNames.join(', ')}
+            (EpsilonGammaBox takes --gamma and needs --low L --high H, the input's value range)
+Formula codes: ${formulaCodes.join(' ')}
+Methods: ${methodNames.join(', ')}
+`;
 
 /** Refuses a z^B box whose lower bound exceeds its upper bound (`E_USAGE`, naming the flag). */
 function checkBox(low: number | Float64Array | undefined, high: number | Float64Array | undefined, where: string): void {
@@ -59,12 +70,18 @@ function layerRules(args: ParsedArgs): (readonly [number, Rule])[] {
   });
 }
 
+/** Whether `--composite` names EpsilonGammaBox (the one composite with a gamma and z^B bounds). */
+function isGammaBox(args: ParsedArgs): boolean {
+  const name = option(args, 'composite');
+  return name !== undefined && canonicalCompositeName(name) === 'EpsilonGammaBox';
+}
+
 /** Options that only mean something together with another: each maps to who uses it. */
 const DEPENDENT_OPTIONS: readonly (readonly [string, string, (a: ParsedArgs, method: string) => boolean])[] = [
   ['epsilon', '--composite or --formula', (a) => a.options.has('composite') || a.options.has('formula')],
-  ['gamma', '--composite', (a) => a.options.has('composite')],
-  ['low', '--composite', (a) => a.options.has('composite')],
-  ['high', '--composite', (a) => a.options.has('composite')],
+  ['gamma', '--composite EpsilonGammaBox', (a) => isGammaBox(a)],
+  ['low', '--composite EpsilonGammaBox', (a) => isGammaBox(a)],
+  ['high', '--composite EpsilonGammaBox', (a) => isGammaBox(a)],
   ['beta', '--formula', (a) => a.options.has('formula')],
   ['aux-layer', '--formula', (a) => a.options.has('formula')],
   ['steps', '--method integrated-gradients', (_, m) => m === 'integrated-gradients'],
@@ -90,8 +107,9 @@ function checkDependentOptions(args: ParsedArgs): void {
  * Turns the rule flags into {@link ExplainOptions}: `--rule SPEC`, `--layer-rule I:SPEC`
  * (repeatable, one rule per layer), `--composite NAME` (with `--epsilon`, `--gamma`, `--low`,
  * `--high`), `--formula CODE` (with `--epsilon`, `--beta`, `--aux-layer`), `--method NAME` and the
- * sampling options. An option that would be ignored, a layer given two rules and a box with
- * low > high are `E_USAGE` errors.
+ * sampling options. An option that would be ignored (`--gamma`/`--low`/`--high` without
+ * `--composite EpsilonGammaBox`, …), EpsilonGammaBox without `--low` and `--high`, a layer given two
+ * rules and a box with low > high are `E_USAGE` errors naming the flags.
  */
 export function explainOptionsFrom(args: ParsedArgs): ExplainOptions {
   checkDependentOptions(args);
@@ -102,6 +120,13 @@ export function explainOptionsFrom(args: ParsedArgs): ExplainOptions {
   const gamma = numberOption(args, 'gamma');
   const low = numberOption(args, 'low');
   const high = numberOption(args, 'high');
+  if (isGammaBox(args) && (low === undefined || high === undefined)) {
+    throw new LrpError(
+      'E_USAGE',
+      "composite EpsilonGammaBox needs the input's value range for its z^B first layer: give --low L --high H (e.g. --low 0 --high 1)",
+      '--low/--high',
+    );
+  }
   checkBox(low, high, '--low/--high');
   return {
     rule: rule === undefined ? undefined : parseCheckedRule(rule, '--rule'),

@@ -10,15 +10,53 @@ import type { InitScheme } from '../train/init.js';
 import { type LrateDecay, type SelectBy, type TrainOptions, type TrainProgress, resolveTrainOptions } from '../train/options.js';
 import { train } from '../train/train.js';
 import { type OptionSpec, MAX_SEED, integerOption, numberOption, option, parseArgs, required } from './args.js';
+import type { CommandSpec } from './command-spec.js';
 import type { CliIo } from './context.js';
 import { limitOptionSpecs, limitsFrom } from './limit-options.js';
+import { explainingInputShape } from './input-shape-error.js';
 import { inputFiles } from './output-guard.js';
 import { readSampleTensor } from './sample-files.js';
 
 const specs: readonly OptionSpec[] = [
-  'model', 'arch', 'input', 'labels', 'val-input', 'val-labels', 'input-shape', 'batch-size', 'iters', 'lrate', 'decay',
-  'lfactor', 'momentum', 'status', 'convergence', 'select', 'seed', 'init', 'backend', 'out',
-].map((name) => ({ name, value: true })).concat(limitOptionSpecs);
+  { name: 'model', value: true, arg: 'INIT.txt', help: 'start from this model (toolbox .txt or .nn)' },
+  { name: 'arch', value: true, arg: 'SPEC', help: 'start from a new model of these layers: see Architecture SPECs below' },
+  { name: 'input', value: true, arg: 'X', help: 'the training samples, batch first (.npy, .mat or .txt)' },
+  { name: 'labels', value: true, arg: 'Y', help: 'their labels: class indices [N] or one-hot rows [N, C]' },
+  { name: 'val-input', value: true, arg: 'XV', help: 'validation samples (with --val-labels), to select the best model' },
+  { name: 'val-labels', value: true, arg: 'YV', help: 'their labels' },
+  { name: 'input-shape', value: true, arg: 'H,W,C', help: 'reshape every sample to this shape' },
+  { name: 'batch-size', value: true, arg: 'N', help: 'samples per SGD step (default 25)' },
+  { name: 'iters', value: true, arg: 'N', help: 'SGD steps (default 10000)' },
+  { name: 'lrate', value: true, arg: 'R', help: 'the learning rate (default 0.005)' },
+  { name: 'lfactor', value: true, arg: 'F', help: "the learning-rate factor's starting value (the toolbox's lfactor_initial, default 1)" },
+  { name: 'decay', value: true, arg: 'none|sublinear|linear', help: 'how the learning rate adapts at improving evaluations (default none)' },
+  { name: 'momentum', value: true, arg: 'M', help: 'SGD momentum (default 0)' },
+  { name: 'status', value: true, arg: 'N', help: 'evaluate every N steps (default 250)' },
+  { name: 'convergence', value: true, arg: 'N', help: 'stop after N evaluations without improvement (default -1: never)' },
+  { name: 'select', value: true, arg: 'loss|accuracy', help: 'what makes a model the best so far: a lower loss (default) or a higher accuracy' },
+  { name: 'seed', value: true, arg: 'S', help: 'seed of the initial weights and the batch order (default 0)' },
+  { name: 'init', value: true, arg: 'he|glorot', help: 'how --arch weights start (default he with ReLUs, else glorot)' },
+  { name: 'backend', value: true, arg: 'js|wasm|auto', help: 'float64 js, float32 wasm, or auto (wasm where it runs; default)' },
+  ...limitOptionSpecs,
+  { name: 'out', value: true, arg: 'MODEL.txt', help: 'write the best model there, in the toolbox text format' },
+];
+
+/** `lrp train`: its synopsis and options. */
+export const trainSpec: CommandSpec = {
+  name: 'train',
+  summary: 'train a model by minibatch SGD and write it in the toolbox text format',
+  synopsis: [
+    '(--model INIT.txt | --arch SPEC) --input X --labels Y [--val-input XV --val-labels YV]',
+    '[--input-shape H,W,C] [--batch-size N] [--iters N] [--lrate R] [--lfactor F]',
+    '[--decay none|sublinear|linear] [--momentum M] [--status N] [--convergence N]',
+    '[--select loss|accuracy] [--seed S] [--init he|glorot] [--backend js|wasm|auto]',
+    '[--max-memory BYTES] [--max-cost N] --out MODEL.txt',
+  ],
+  options: specs,
+  notes: `Architecture SPECs: comma-separated layers, e.g.
+  conv5x5x16,relu,maxpool2,conv5x5x32,relu,maxpool2,flatten,linear128,relu,linear10,softmax
+`,
+};
 
 /** Reshapes every sample of `t` to `shape` (`--input-shape`), keeping the batch. */
 function perSample(t: Tensor, shape: number[] | null, what: string): Tensor {
@@ -104,7 +142,8 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
     ? { xVal: perSample(await readSampleTensor(vi, '--val-input'), shape, 'the validation inputs'), yVal: await readSampleTensor(vl, '--val-labels') }
     : {};
   const model: Model = archLayers ? buildModel(archLayers, x.shape.slice(1), seed, scheme, options) : await loadModel(init!);
-  const result = await train(model, { x, y, ...val }, { ...options, onProgress: reporter(io) });
+  const run = () => train(model, { x, y, ...val }, { ...options, onProgress: reporter(io) });
+  const result = await explainingInputShape(run, model, x.shape.slice(1), { flag: '--input', where: inputPath });
   await writeFileBytes(out, writeTextModel(result.model));
   const b = result.best;
   io.err(`best: ${b.on} accuracy ${(b.accuracy * 100).toFixed(2)} %, loss ${b.loss.toPrecision(4)} at iteration ${b.iter} of ${result.iterations}` +

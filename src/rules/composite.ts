@@ -36,6 +36,11 @@ export const compositeNames: readonly CompositeName[] = [
   'EpsilonAlpha2Beta1Flat',
 ];
 
+/** The built-in composite `name` means (case, `-` and `_` ignored: `epsilon-gamma-box`), or `undefined`. */
+export function canonicalCompositeName(name: string): CompositeName | undefined {
+  return compositeNames.find((c) => c.toLowerCase() === name.toLowerCase().replace(/[-_]/g, ''));
+}
+
 function layerMap(model: Model, dense: Rule, conv: Rule, first: Rule | null): (Rule | null)[] {
   const firstParam = model.layers.findIndex(isParamLayer);
   return model.layers.map((layer, i) => {
@@ -54,7 +59,7 @@ function layerMap(model: Model, dense: Rule, conv: Rule, first: Rule | null): (R
  */
 export function composite(name: CompositeName | string, options: CompositeOptions = {}): Composite {
   const eps = rules.epsilon(options.epsilon ?? 1e-6);
-  const canonical = compositeNames.find((c) => c.toLowerCase() === name.toLowerCase().replace(/[-_]/g, ''));
+  const canonical = canonicalCompositeName(name);
   switch (canonical) {
     case 'EpsilonPlus':
       return { name: canonical, rulesFor: (m) => layerMap(m, eps, rules.zplus(), null) };
