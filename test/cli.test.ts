@@ -108,7 +108,7 @@ describe('lrp error handling', () => {
     [['explain', '--model', model, '--input', input, '--rule', 'nonsense'], "E_RULE --rule: unknown rule 'nonsense'"],
     [['explain', '--model', model, '--input', input, '--layer-rule', '9:flat'], 'E_RANGE'],
     [['explain', '--model', model, '--input', input, '--target', '7'], 'E_RANGE'],
-    [['explain', '--model', model, '--input', input, '--formula', '77'], 'E_RULE unknown formula code 77'],
+    [['explain', '--model', model, '--input', input, '--formula', '77'], 'E_RULE --formula: unknown formula code 77'],
     [['explain', '--model', model, '--input', join(tmp, 'missing.npy')], 'E_IO'],
     [['explain', '--model', model, '--input', model], 'E_FORMAT'],
     [['explain', '--model', model, '--input', input, '--bogus'], 'E_USAGE unknown option --bogus'],

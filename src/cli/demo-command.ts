@@ -1,4 +1,3 @@
-import type { BackendName } from '../backends/index.js';
 import { loadDemoData } from '../demo/demo-data.js';
 import { findModelsDir } from '../demo/models-dir.js';
 import { formatReport } from '../demo/report.js';
@@ -7,13 +6,14 @@ import { writeFileBytes } from '../io/file-system.js';
 import { filesIn, inputFiles } from './output-guard.js';
 import { encodePng } from '../render/png.js';
 import { type OptionSpec, integerOption, option, parseArgs } from './args.js';
+import { backendFrom, backendOptionSpec } from './backend-option.js';
 import type { CommandSpec } from './command-spec.js';
 import type { CliIo } from './context.js';
 
 const specs: readonly OptionSpec[] = [
   { name: 'out', value: true, arg: 'DIR', help: 'the folder for the PNG strips (default ./lrp-demo)' },
   { name: 'count', value: true, arg: 'N', help: 'how many held-out digits to explain (default 10)' },
-  { name: 'backend', value: true, arg: 'js|wasm|auto', help: 'float64 js, float32 wasm, or auto (wasm where it runs; default)' },
+  backendOptionSpec,
   { name: 'models', value: true, arg: 'DIR', help: "the folder of the demo's models and digits (default: the package's models/)" },
 ];
 
@@ -36,11 +36,12 @@ export const DEFAULT_DEMO_DIR = 'lrp-demo';
 export async function demoCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, specs);
   const count = integerOption(args, 'count', 1) ?? 10;
+  const backend = backendFrom(args);
   const { join, resolve } = await import('node:path');
   const modelsDir = option(args, 'models') ?? (await findModelsDir());
   const inputs = await inputFiles(await filesIn(modelsDir, '--models'));
   const data = await loadDemoData(modelsDir, count);
-  const result = await runDemo(data, { backend: (option(args, 'backend') ?? 'auto') as BackendName });
+  const result = await runDemo(data, { backend });
   const outDir = option(args, 'out') ?? DEFAULT_DEMO_DIR;
   const files: string[] = [];
   for (const img of result.images) await inputs.assertNotInput({ flag: '--out', path: join(outDir, img.file) });

@@ -5,6 +5,7 @@ import { loadModel } from '../io/load-model.js';
 import { type Tensor, showShape } from '../tensor.js';
 import { type OptionSpec, flag, integerOption, option, parseArgs, required, parseDType } from './args.js';
 import { type CliIo, progressReporter } from './context.js';
+import { backendFrom, backendOptionSpec } from './backend-option.js';
 import type { CommandSpec } from './command-spec.js';
 import { explainOptionsFrom, ruleOptionNotes, ruleOptionSpecs } from './rule-options.js';
 import { sampleHeatmapPaths, writeSampleHeatmaps } from './render-command.js';
@@ -12,7 +13,6 @@ import { readTensor, writeTensor } from '../io/tensor-files.js';
 import { explainingInputShape } from './input-shape-error.js';
 import { inputFiles } from './output-guard.js';
 import { readSamples } from './sample-files.js';
-import type { BackendName } from '../backends/index.js';
 import { limitOptionSpecs, limitsFrom } from './limit-options.js';
 import { checkOutputPrecision } from './output-precision.js';
 
@@ -24,7 +24,7 @@ const specs: readonly OptionSpec[] = [
   { name: 'keep-softmax', value: false, help: "explain through the model's final SoftMax (dropped by default)" },
   ...ruleOptionSpecs,
   { name: 'relevance-at', value: true, arg: 'I', help: 'stop at the input of layer I (default 0, the model input)' },
-  { name: 'backend', value: true, arg: 'js|wasm|auto', help: 'float64 js, float32 wasm, or auto (wasm where it runs; default)' },
+  backendOptionSpec,
   { name: 'batch-size', value: true, arg: 'N', help: 'samples per chunk (default 256)' },
   { name: 'progress', value: false, help: 'report progress on stderr (default: only on a terminal, for runs of several chunks)' },
   ...limitOptionSpecs,
@@ -101,6 +101,8 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   if (out === undefined && args.options.has('dtype')) throw new LrpError('E_USAGE', 'only applies with --out', '--dtype');
   const options = { ...explainOptionsFrom(args), relevanceAt: integerOption(args, 'relevance-at', 0) };
   const dtype = parseDType(option(args, 'dtype'));
+  const backend = backendFrom(args);
+  const limits = limitsFrom(args);
   const chunk = integerOption(args, 'batch-size', 1) ?? 256;
   const heatmapDir = option(args, 'heatmap');
   const inputs = await inputFiles([
@@ -117,7 +119,7 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   const n = input.shape[0];
   const heatmapFiles = heatmapDir === undefined ? [] : sampleHeatmapPaths(heatmapDir, n);
   for (const path of heatmapFiles) await inputs.assertNotInput({ flag: '--heatmap', path });
-  const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: flag(args, 'keep-softmax'), ...limitsFrom(args) });
+  const explainer = await createExplainer(model, { backend, keepSoftmax: flag(args, 'keep-softmax'), ...limits });
   if (initial && initial.shape[0] !== n) {
     throw new LrpError('E_SHAPE', `initial relevance ${showShape(initial.shape)} has ${initial.shape[0]} samples, the input ${n}`, init);
   }

@@ -1,8 +1,8 @@
-import type { BackendName } from '../backends/index.js';
 import { createExplainer } from '../explainer.js';
 import { loadModel } from '../io/load-model.js';
 import { type Tensor, argmaxRows, showShape } from '../tensor.js';
 import { type OptionSpec, flag, integerOption, option, parseArgs, required, parseDType } from './args.js';
+import { backendFrom, backendOptionSpec } from './backend-option.js';
 import type { CommandSpec } from './command-spec.js';
 import type { CliIo } from './context.js';
 import { joinBatches, sliceBatch } from './explain-command.js';
@@ -18,7 +18,7 @@ const specs: readonly OptionSpec[] = [
   { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt) or a pickled toolbox model (.nn)" },
   { name: 'input', value: true, arg: 'X', help: 'the samples, batch first: .npy, .mat (variable data) or .txt' },
   { name: 'drop-softmax', value: false, help: "leave out the model's final SoftMax (print logits)" },
-  { name: 'backend', value: true, arg: 'js|wasm|auto', help: 'float64 js, float32 wasm, or auto (wasm where it runs; default)' },
+  backendOptionSpec,
   { name: 'batch-size', value: true, arg: 'N', help: 'samples per chunk (default 256)' },
   ...limitOptionSpecs,
   { name: 'out', value: true, arg: 'Y.npy|.mat|.txt', help: 'write the outputs there (default: print "class score..." per sample)' },
@@ -47,12 +47,14 @@ export async function forwardCommand(argv: readonly string[], io: CliIo): Promis
   const out = option(args, 'out');
   if (out === undefined && args.options.has('dtype')) throw new LrpError('E_USAGE', 'only applies with --out', '--dtype');
   const dtype = parseDType(option(args, 'dtype'));
+  const backend = backendFrom(args);
+  const limits = limitsFrom(args);
   const chunk = integerOption(args, 'batch-size', 1) ?? 256;
   const inputs = await inputFiles([{ flag: '--model', path: modelPath }, { flag: '--input', path: inputPath }]);
   if (out !== undefined) await inputs.assertNotInput({ flag: '--out', path: out });
   const model = await loadModel(modelPath);
   const input = await readSamples(inputPath, '--input');
-  const explainer = await createExplainer(model, { backend: (option(args, 'backend') ?? 'auto') as BackendName, keepSoftmax: !flag(args, 'drop-softmax'), ...limitsFrom(args) });
+  const explainer = await createExplainer(model, { backend, keepSoftmax: !flag(args, 'drop-softmax'), ...limits });
   const parts: Tensor[] = [];
   const runAll = () => {
     for (let from = 0; from < input.shape[0]; from += chunk) {

@@ -4,6 +4,7 @@ import type { Command } from './command-spec.js';
 import { commandSpecs, commands } from './commands.js';
 import { type CliIo, OutputClosedError } from './context.js';
 import { commandHelp, overviewHelp } from './help-text.js';
+import { inFlagTerms } from './library-names.js';
 import { packageVersion } from './package-version.js';
 
 /** The closing lines of `lrp help`. */
@@ -50,7 +51,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (e) {
     if (e instanceof OutputClosedError) return 0;
     if (e instanceof LrpError) {
-      io.err(`lrp: ${e.code} ${e.message}\n`);
+      const cli = inFlagTerms(e);
+      io.err(`lrp: ${cli.code} ${cli.message}\n`);
       return 2;
     }
     io.err(`lrp: internal error: ${(e as Error)?.message ?? String(e)}\n`);

@@ -58,12 +58,18 @@ function reduction(v: string | undefined): ChannelReduction | undefined {
   throw new LrpError('E_USAGE', `--reduce must be sum, mean or maxabs, got '${v}'`);
 }
 
+function colormapOption(v: string | undefined): string {
+  if (v === undefined) return 'jet';
+  if (!colormapNames.includes(v)) throw new LrpError('E_RULE', `unknown colormap '${v}' (known: ${colormapNames.join(', ')})`, '--cmap');
+  return v;
+}
+
 function normalization(v: string | undefined): 'sample' | 'batch' | undefined {
   if (v === undefined || v === 'sample' || v === 'batch') return v;
   throw new LrpError('E_USAGE', `--normalize must be sample or batch, got '${v}'`);
 }
 
-function stripOptions(args: ReturnType<typeof parseArgs>, input: Tensor | undefined): StripOptions {
+function stripOptions(args: ReturnType<typeof parseArgs>, input: Tensor | undefined, cmap: string): StripOptions {
   const scale = integerOption(args, 'scale', 1, 64) ?? DEFAULT_STRIP_SCALE;
   const percentile = numberOption(args, 'percentile');
   if (percentile !== undefined && !(percentile > 0 && percentile <= 100)) {
@@ -76,7 +82,7 @@ function stripOptions(args: ReturnType<typeof parseArgs>, input: Tensor | undefi
     outline,
     scale,
     percentile,
-    cmap: option(args, 'cmap') ?? 'jet',
+    cmap,
     normalize: normalization(option(args, 'normalize')),
     reduce: reduction(option(args, 'reduce')),
   };
@@ -91,13 +97,14 @@ export async function renderCommand(argv: readonly string[], io: CliIo): Promise
   const args = parseArgs(argv, specs);
   const out = required(args, 'out');
   if (!out.toLowerCase().endsWith('.png')) throw new LrpError('E_USAGE', `--out must name a .png file, got '${out}'`);
+  const cmap = colormapOption(option(args, 'cmap'));
   const relevancePath = required(args, 'relevance');
   const inputPath = option(args, 'input');
   const inputs = await inputFiles([{ flag: '--relevance', path: relevancePath }, inputPath === undefined ? undefined : { flag: '--input', path: inputPath }]);
   await inputs.assertNotInput({ flag: '--out', path: out });
   const relevance = await readSampleTensor(relevancePath, '--relevance');
   const input = inputPath === undefined ? undefined : await readSampleTensor(inputPath, '--input');
-  const strip = batchStrip(relevance, stripOptions(args, input));
+  const strip = batchStrip(relevance, stripOptions(args, input, cmap));
   await writeFileBytes(out, encodePng(strip));
   io.err(`wrote ${relevance.shape[0]} heatmap${relevance.shape[0] === 1 ? '' : 's'} of ${showShape(relevance.shape)} (${strip.width} × ${strip.height} px) to ${out}\n`);
   return 0;

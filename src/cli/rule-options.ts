@@ -3,7 +3,7 @@ import type { ExplainOptions } from '../explainer.js';
 import { canonicalCompositeName, compositeNames } from '../rules/composite.js';
 import { formulaCodes } from '../rules/formula.js';
 import { methodNames, parseMethod } from '../rules/method.js';
-import { type Rule, parseRule } from '../rules/rule.js';
+import { type Rule, parseRule, rules } from '../rules/rule.js';
 import { type ParsedArgs, type OptionSpec, MAX_INTEGER_OPTION, MAX_SEED, integerOption, numberOption, option } from './args.js';
 
 /** Options that choose how to explain (shared by `explain` and later `batch`/`demo`). */
@@ -70,6 +70,20 @@ function layerRules(args: ParsedArgs): (readonly [number, Rule])[] {
   });
 }
 
+/**
+ * Checks a rule parameter by building its rule, so a bad value is an error naming its flag
+ * (`--epsilon`, `--beta`, `--gamma`) before any file is read.
+ */
+function checkParameter(value: number | undefined, flag: string, make: (v: number) => Rule): void {
+  if (value === undefined) return;
+  try {
+    make(value);
+  } catch (e) {
+    if (!(e instanceof LrpError) || e.where !== undefined) throw e;
+    throw new LrpError(e.code, e.message, flag);
+  }
+}
+
 /** Whether `--composite` names EpsilonGammaBox (the one composite with a gamma and z^B bounds). */
 function isGammaBox(args: ParsedArgs): boolean {
   const name = option(args, 'composite');
@@ -120,6 +134,16 @@ export function explainOptionsFrom(args: ParsedArgs): ExplainOptions {
   const gamma = numberOption(args, 'gamma');
   const low = numberOption(args, 'low');
   const high = numberOption(args, 'high');
+  if (composite !== undefined && canonicalCompositeName(composite) === undefined) {
+    throw new LrpError('E_RULE', `unknown composite '${composite}' (known: ${compositeNames.join(', ')})`, '--composite');
+  }
+  const beta = numberOption(args, 'beta');
+  checkParameter(epsilon, '--epsilon', rules.epsilon);
+  checkParameter(beta, '--beta', (b) => rules.alphabeta(1 + b, b));
+  checkParameter(gamma, '--gamma', rules.gamma);
+  if (formula !== undefined && !(formulaCodes as readonly number[]).includes(formula)) {
+    throw new LrpError('E_RULE', `unknown formula code ${formula} (known: ${formulaCodes.join(', ')})`, '--formula');
+  }
   if (isGammaBox(args) && (low === undefined || high === undefined)) {
     throw new LrpError(
       'E_USAGE',
@@ -133,7 +157,7 @@ export function explainOptionsFrom(args: ParsedArgs): ExplainOptions {
     layerRules: layerRules(args),
     composite,
     compositeOptions: composite === undefined ? undefined : { epsilon, gamma, low, high },
-    formula: formula === undefined ? undefined : { code: formula, epsilon, beta: numberOption(args, 'beta'), auxLayer: integerOption(args, 'aux-layer', 0) },
+    formula: formula === undefined ? undefined : { code: formula, epsilon, beta, auxLayer: integerOption(args, 'aux-layer', 0) },
     method: option(args, 'method'),
     steps: integerOption(args, 'steps', 1),
     samples: integerOption(args, 'samples', 1),

@@ -1,4 +1,3 @@
-import type { BackendName } from '../backends/index.js';
 import { LrpError } from '../errors.js';
 import { writeFileBytes } from '../io/file-system.js';
 import { loadModel } from '../io/load-model.js';
@@ -10,6 +9,7 @@ import type { InitScheme } from '../train/init.js';
 import { type LrateDecay, type SelectBy, type TrainOptions, type TrainProgress, resolveTrainOptions } from '../train/options.js';
 import { train } from '../train/train.js';
 import { type OptionSpec, MAX_SEED, integerOption, numberOption, option, parseArgs, required } from './args.js';
+import { backendFrom, backendOptionSpec } from './backend-option.js';
 import type { CommandSpec } from './command-spec.js';
 import type { CliIo } from './context.js';
 import { limitOptionSpecs, limitsFrom } from './limit-options.js';
@@ -36,7 +36,7 @@ const specs: readonly OptionSpec[] = [
   { name: 'select', value: true, arg: 'loss|accuracy', help: 'what makes a model the best so far: a lower loss (default) or a higher accuracy' },
   { name: 'seed', value: true, arg: 'S', help: 'seed of the initial weights and the batch order (default 0)' },
   { name: 'init', value: true, arg: 'he|glorot', help: 'how --arch weights start (default he with ReLUs, else glorot)' },
-  { name: 'backend', value: true, arg: 'js|wasm|auto', help: 'float64 js, float32 wasm, or auto (wasm where it runs; default)' },
+  backendOptionSpec,
   ...limitOptionSpecs,
   { name: 'out', value: true, arg: 'MODEL.txt', help: 'write the best model there, in the toolbox text format' },
 ];
@@ -73,6 +73,16 @@ function parseShape(v: string | undefined): number[] | null {
   const dims = v.split(/[,x ]+/).map(Number);
   if (dims.some((d) => !Number.isSafeInteger(d) || d < 1)) throw new LrpError('E_USAGE', `--input-shape needs positive integers like 28,28,1, got '${v}'`);
   return dims;
+}
+
+/** Parses `--arch`; its errors name `--arch`. */
+function archOption(spec: string): ReturnType<typeof parseArch> {
+  try {
+    return parseArch(spec);
+  } catch (e) {
+    if (!(e instanceof LrpError) || e.where !== undefined) throw e;
+    throw new LrpError(e.code, e.message.replace(/^architecture: /, ''), '--arch');
+  }
 }
 
 function oneOf<V extends string>(name: string, v: string | undefined, allowed: readonly V[]): V | undefined {
@@ -123,11 +133,11 @@ export async function trainCommand(argv: readonly string[], io: CliIo): Promise<
     convergence: integerOption(args, 'convergence', -1),
     select: oneOf<SelectBy>('select', option(args, 'select'), ['loss', 'accuracy']),
     seed,
-    backend: (option(args, 'backend') ?? 'auto') as BackendName,
+    backend: backendFrom(args),
     ...limitsFrom(args),
   };
   resolveTrainOptions(options, Number.MAX_SAFE_INTEGER);
-  const archLayers = arch !== undefined ? parseArch(arch) : null;
+  const archLayers = arch !== undefined ? archOption(arch) : null;
   const inputPath = required(args, 'input');
   const labelsPath = required(args, 'labels');
   const vi = option(args, 'val-input');
