@@ -130,9 +130,9 @@ describe('the CLI: float32 overflow and budgets', () => {
   it('--max-cost and --max-memory refuse with the figures; bad values are E_USAGE', async () => {
     const r = await lrp('explain', '--model', model, '--input', input, '--backend', 'js', '--max-cost', '10');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^lrp: E_RANGE maxCost: an explanation by lrp with its forward pass costs about 18 multiply-adds per sample .* over the cost limit of 10: raise maxCost to run it\n$/);
+    expect(r.err).toMatch(/^lrp: E_RANGE --max-cost: an explanation by lrp with its forward pass costs about 18 multiply-adds per sample .* over the cost limit of 10: raise --max-cost to run it\n$/);
     const m = await lrp('forward', '--model', model, '--input', input, '--backend', 'js', '--max-memory', '1K');
-    expect(m.err).toMatch(/^lrp: E_RANGE maxMemory: a batch of 2 needs .* over the memory limit of 1.00 KiB \(1024 bytes\)/);
+    expect(m.err).toMatch(/^lrp: E_RANGE --max-memory: a batch of 2 needs .* over the memory limit of 1.00 KiB \(1024 bytes\)/);
     expect((await lrp('forward', '--model', model, '--input', input, '--backend', 'js', '--max-memory', '1G', '--max-cost', 'inf', '--out', join(dir, 'z.npy'), '--dtype', 'f64')).code).toBe(0);
     const wasm = await lrp('forward', '--model', model, '--input', input);
     expect(wasm.err).toMatch(/^lrp: E_NUMERIC layer 0 \(Linear\): weight \(id\) element 0 is 1e\+300, beyond the float32 range of the wasm backend \(use the js backend, float64\)\n$/);
@@ -140,6 +140,6 @@ describe('the CLI: float32 overflow and budgets', () => {
     expect(bad.err).toMatch(/^lrp: E_USAGE --max-memory needs a positive number of bytes/);
     const train = await lrp('train', '--arch', 'linear100000000', '--input', input, '--labels', input, '--out', join(dir, 'm.txt'));
     expect(train.code).toBe(2);
-    expect(train.err).toMatch(/^lrp: E_RANGE maxMemory: a batch of 1 needs [0-9.]+ GiB .* over the memory limit of 2.00 GiB/);
+    expect(train.err).toMatch(/^lrp: E_RANGE --max-memory: a batch of 1 needs [0-9.]+ GiB .* over the memory limit of 2.00 GiB/);
   });
 });
