@@ -1,3 +1,5 @@
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -7,7 +9,25 @@ import { defineConfig } from 'vitest/config';
  * `src/` and would only slow every mutant down. So are the two long end-to-end runs (training to
  * 85 % accuracy, classifying 1,000 toolbox digits): under Stryker's instrumentation they take
  * minutes, and the unit suites of the same code (train-ops, conformance) cover what they cover.
+ * The two fuzz suites are left out too: each of their tests parses thousands of files, which under
+ * instrumentation exceeds their own 20 s limits; they guard robustness, the targeted suites kill
+ * mutants.
  */
+
+/**
+ * Stryker runs the tests in a sandbox copy (.stryker-tmp/sandbox-*) whose `node_modules` links back
+ * to the project, so `../shared/fixtures` is found next to the real project root, not the sandbox.
+ */
+function fixturesDir(): string | undefined {
+  if (process.env.LRPJS_FIXTURES) return process.env.LRPJS_FIXTURES;
+  const modules = join(process.cwd(), 'node_modules');
+  if (!existsSync(modules)) return undefined;
+  const candidate = join(dirname(dirname(realpathSync(modules))), 'shared', 'fixtures');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+const fixtures = fixturesDir();
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -16,13 +36,15 @@ export default defineConfig({
       'test/deno.test.ts',
       'test/cli.test.ts',
       'test/demo.test.ts',
-      'test/render-cli.test.ts',
-      'test/wasm-build.test.ts',
       'test/render-*.test.ts',
+      'test/wasm-build.test.ts',
       'test/train.test.ts',
       'test/toolbox-lenet.test.ts',
+      'test/io-fuzz.test.ts',
+      'test/io-model-fuzz.test.ts',
       'node_modules/**',
     ],
+    env: fixtures ? { LRPJS_FIXTURES: fixtures } : {},
     testTimeout: 180_000,
     hookTimeout: 180_000,
   },
