@@ -13,7 +13,7 @@ function finiteArray(a: Float64Array, what: string, where?: string): void {
 
 function checkPadding(p: Padding, where?: string): void {
   if (p === 'valid' || p === 'same') return;
-  if (p.length !== 4 || p.some((v) => !Number.isSafeInteger(v) || v < 0)) {
+  if (!Array.isArray(p) || p.length !== 4 || p.some((v) => !Number.isSafeInteger(v) || v < 0)) {
     throw new LrpError('E_FORMAT', `padding must be 'valid', 'same' or [top, bottom, left, right] >= 0`, where);
   }
 }
