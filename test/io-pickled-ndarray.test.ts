@@ -13,7 +13,7 @@ function obj(cls: PickleGlobal, args: PickleValue[], state?: PickleValue): Pickl
   return o;
 }
 const dtype = (kind: PickleValue, order?: PickleValue): PickleObject =>
-  obj(g('dtype', 'numpy'), [kind, false, true], order === undefined ? undefined : Object.freeze([3, order, null, null, null, -1, -1, 0]));
+  obj(g('dtype', 'numpy'), [kind, false, true], order === undefined ? undefined : (Object.freeze([3, order, null, null, null, -1, -1, 0]) as PickleValue[]));
 const tuple = (...v: PickleValue[]): PickleValue[] => Object.freeze(v) as PickleValue[];
 const latin = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 function f8(values: number[], little = true, offset = 0): Uint8Array {
