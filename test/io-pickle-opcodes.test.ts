@@ -117,7 +117,11 @@ describe('pickle containers, memo and stack', () => {
     expect(load('(K', 1, 'l.')).toEqual([1]);
     expect(load(']K', 1, 'a(K', 2, 'K', 3, 'e.')).toEqual([1, 2, 3]);
     const d = load('}C', 1, 'k', 'K', 7, 's(N', 'K', 8, 0x88, 'K', 9, 'u.') as Map<unknown, unknown>;
-    expect([...d]).toEqual([['k', 7], [null, 8], [true, 9]]);
+    expect([...d]).toEqual([
+      ['k', 7],
+      [null, 8],
+      [true, 9],
+    ]);
     expect([...(load('(K', 1, 'K', 2, 'd.') as Map<unknown, unknown>)]).toEqual([[1, 2]]);
   });
 
@@ -206,6 +210,10 @@ describe('pickle objects without calling anything', () => {
     refuse(/^p\.pkl, byte 4: STACK_GLOBAL needs two strings$/, 'K', 1, 'K', 2, 0x93, '.');
     const err = expectLrpError(() => readPickle(pk(`c${'m'.repeat(100)}\nC\n.`), { allow: () => false }), 'E_FORMAT');
     expect(err.message).toBe(`pickle, byte 0: global "${'m'.repeat(80)}…" is not allowed; refusing to load`);
-    expectLrpError(() => readPickle(pk('cos\nsystem\n.'), { allow: () => false }), 'E_FORMAT', /^pickle, byte 0: global "os system" is not allowed; refusing to load$/);
+    expectLrpError(
+      () => readPickle(pk('cos\nsystem\n.'), { allow: () => false }),
+      'E_FORMAT',
+      /^pickle, byte 0: global "os system" is not allowed; refusing to load$/,
+    );
   });
 });

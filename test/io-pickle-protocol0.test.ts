@@ -36,7 +36,8 @@ describe('protocol-0 numbers', () => {
     expect(parsePyFloat('inf')).toBe(Infinity);
     expect(parsePyFloat('+Infinity')).toBe(Infinity);
     expect(parsePyFloat('-inf')).toBe(-Infinity);
-    for (const bad of ['', '.', 'e5', '1e', '1e+', '1.5x', 'x1.5', '--1', '1.2.3', 'infinite', 'xnan', 'nanx', '0x1p3', '1e5e5', '1.a', '.x']) expect(parsePyFloat(bad)).toBeUndefined();
+    for (const bad of ['', '.', 'e5', '1e', '1e+', '1.5x', 'x1.5', '--1', '1.2.3', 'infinite', 'xnan', 'nanx', '0x1p3', '1e5e5', '1.a', '.x'])
+      expect(parsePyFloat(bad)).toBeUndefined();
   });
 });
 
@@ -64,7 +65,7 @@ describe('protocol-0 STRING reprs', () => {
   });
 
   it('refuses unquoted, mismatched, one-character and badly escaped reprs', () => {
-    for (const bad of ['abc', "'abc\"", "'", '"', "'abc", "'\\'", "'\\x4'", "'\\xg1'", "'\\x4g'", "'\\x'", "'a\\'"]) expect(repr(bad)).toBeUndefined();
+    for (const bad of ['abc', '\'abc"', "'", '"', "'abc", "'\\'", "'\\x4'", "'\\xg1'", "'\\x4g'", "'\\x'", "'a\\'"]) expect(repr(bad)).toBeUndefined();
   });
 });
 

@@ -68,7 +68,8 @@ describe('pickled numpy arrays', () => {
   });
 
   it('reads protocol 5 _frombuffer in C and F order', () => {
-    const fb = (order: PickleValue, args?: PickleValue[]) => obj(g('_frombuffer', 'numpy.core.numeric'), args ?? [f8([1, 2, 3, 4]), dtype('f8', '<'), tuple(2, 2), order]);
+    const fb = (order: PickleValue, args?: PickleValue[]) =>
+      obj(g('_frombuffer', 'numpy.core.numeric'), args ?? [f8([1, 2, 3, 4]), dtype('f8', '<'), tuple(2, 2), order]);
     expect(Array.from(decode(fb('C')).data)).toEqual([1, 2, 3, 4]);
     expect(Array.from(decode(fb(latin('F'))).data)).toEqual([1, 3, 2, 4]);
     refuse(fb('X'), /^m\.nn, W: numpy _frombuffer order "X" is not 'C' or 'F'$/);
@@ -89,7 +90,10 @@ describe('pickled numpy arrays', () => {
     refuse(reconstruct(tuple(1, tuple(1), dtype('f8', 'X'), false, f8([1]))), /^m\.nn, W: numpy byte order "X" is not supported$/);
     refuse(reconstruct(tuple(1, tuple(1), dtype('f8'), false, 7)), /^m\.nn, W: numpy array data is not a byte string$/);
     refuse(reconstruct(tuple(1, tuple(1), dtype('f8'), false, '\u0100'.repeat(8))), /^m\.nn, W: numpy array data holds a character outside latin-1$/);
-    refuse(reconstruct(tuple(1, tuple(2, 3), dtype('f8'), false, f8([1, 2, 3, 4, 5]))), /^m\.nn, W: numpy array of shape \(2, 3\) needs 48 bytes of data, got 40$/);
+    refuse(
+      reconstruct(tuple(1, tuple(2, 3), dtype('f8'), false, f8([1, 2, 3, 4, 5]))),
+      /^m\.nn, W: numpy array of shape \(2, 3\) needs 48 bytes of data, got 40$/,
+    );
   });
 
   it('refuses shapes that are not tuples of non-negative integers', () => {

@@ -49,7 +49,12 @@ describe('layer builders', () => {
     expect(poolLayer('avgpool', [2, 2], [2, 2], 'same').padding).toBe('same');
     expect(conv2dLayer([2, 2, 1, 4], [1, 1], f64(16), f64(4), [1, 1, 1, 1]).padding).toEqual([1, 1, 1, 1]);
     const message = /^padding must be 'valid', 'same' or \[top, bottom, left, right\] >= 0$/;
-    for (const bad of [[1, 1, 1], [0, 0, 0, -1], [0, 0.5, 0, 0], [1, 1, 1, 1, 1]] as unknown as [number, number, number, number][]) {
+    for (const bad of [
+      [1, 1, 1],
+      [0, 0, 0, -1],
+      [0, 0.5, 0, 0],
+      [1, 1, 1, 1, 1],
+    ] as unknown as [number, number, number, number][]) {
       expectLrpError(() => poolLayer('maxpool', [2, 2], [1, 1], bad), 'E_FORMAT', message);
       expectLrpError(() => conv2dLayer([2, 2, 1, 4], [1, 1], f64(16), f64(4), bad), 'E_FORMAT', message);
     }
@@ -70,15 +75,33 @@ describe('layer builders', () => {
 
 describe('layer descriptors', () => {
   it('tell weighted and window layers apart', () => {
-    const kinds: Layer[] = [linear, conv, poolLayer('sumpool', [1, 1], [1, 1]), poolLayer('avgpool', [1, 1], [1, 1]), poolLayer('maxpool', [1, 1], [1, 1]), simpleLayer('relu'), simpleLayer('flatten')];
+    const kinds: Layer[] = [
+      linear,
+      conv,
+      poolLayer('sumpool', [1, 1], [1, 1]),
+      poolLayer('avgpool', [1, 1], [1, 1]),
+      poolLayer('maxpool', [1, 1], [1, 1]),
+      simpleLayer('relu'),
+      simpleLayer('flatten'),
+    ];
     expect(kinds.map(isParamLayer)).toEqual([true, true, false, false, false, false, false]);
     expect(kinds.map(isPoolLayer)).toEqual([false, false, true, true, true, false, false]);
     expect(kinds.map(parameterCount)).toEqual([9, 20, 0, 0, 0, 0, 0]);
   });
 
   it('name every kind as the toolbox does, and places beyond the model by index alone', () => {
-    const all: Layer[] = [linear, conv, poolLayer('sumpool', [1, 1], [1, 1]), poolLayer('avgpool', [1, 1], [1, 1]), poolLayer('maxpool', [1, 1], [1, 1]),
-      simpleLayer('relu'), simpleLayer('tanh'), simpleLayer('sigmoid'), simpleLayer('softmax'), simpleLayer('flatten')];
+    const all: Layer[] = [
+      linear,
+      conv,
+      poolLayer('sumpool', [1, 1], [1, 1]),
+      poolLayer('avgpool', [1, 1], [1, 1]),
+      poolLayer('maxpool', [1, 1], [1, 1]),
+      simpleLayer('relu'),
+      simpleLayer('tanh'),
+      simpleLayer('sigmoid'),
+      simpleLayer('softmax'),
+      simpleLayer('flatten'),
+    ];
     expect(all.map(layerName)).toEqual(['Linear', 'Convolution', 'SumPool', 'AvgPool', 'MaxPool', 'Rect', 'Tanh', 'Sigmoid', 'SoftMax', 'Flatten']);
     expect(layerWhere(all, 3)).toBe('layer 3 (AvgPool)');
     expect(layerWhere(all, 10)).toBe('layer 10');
@@ -95,15 +118,27 @@ describe('shape inference', () => {
   });
 
   it('refuses inputs that are not [H, W, C] and windows that do not fit, in either direction', () => {
-    expectLrpError(() => windowGeometry([4, 4], [2, 2], [1, 1], 'valid', 'layer 0 (MaxPool)'), 'E_SHAPE', /^layer 0 \(MaxPool\): expects an input of shape \[H, W, C\] per sample, got \[4, 4\]$/);
-    expectLrpError(() => windowGeometry([1, 8, 1], [2, 2], [1, 1], 'valid', 'w'), 'E_SHAPE', /^w: window 2x2 is larger than the padded input 1x8 \(input \[1, 8, 1\], padding \[0, 0, 0, 0\]\)$/);
+    expectLrpError(
+      () => windowGeometry([4, 4], [2, 2], [1, 1], 'valid', 'layer 0 (MaxPool)'),
+      'E_SHAPE',
+      /^layer 0 \(MaxPool\): expects an input of shape \[H, W, C\] per sample, got \[4, 4\]$/,
+    );
+    expectLrpError(
+      () => windowGeometry([1, 8, 1], [2, 2], [1, 1], 'valid', 'w'),
+      'E_SHAPE',
+      /^w: window 2x2 is larger than the padded input 1x8 \(input \[1, 8, 1\], padding \[0, 0, 0, 0\]\)$/,
+    );
     expectLrpError(() => windowGeometry([8, 1, 1], [2, 2], [1, 1], 'valid', 'w'), 'E_SHAPE', /larger than the padded input 8x1 /);
     expect(windowGeometry([1, 1, 1], [2, 2], [1, 1], [1, 0, 0, 1], 'w')).toMatchObject({ outH: 1, outW: 1 });
   });
 
   it('states what a dense layer expects and suggests Flatten when only that is missing', () => {
     expectLrpError(() => layerOutputShape(linear, [3], 'layer 4 (Linear)'), 'E_SHAPE', /^layer 4 \(Linear\): expects input \[2\] per sample, got \[3\]$/);
-    expectLrpError(() => layerOutputShape(linear, [1, 2], 'L'), 'E_SHAPE', /^L: expects input \[2\] per sample, got \[1, 2\] \(add a Flatten layer before it\)$/);
+    expectLrpError(
+      () => layerOutputShape(linear, [1, 2], 'L'),
+      'E_SHAPE',
+      /^L: expects input \[2\] per sample, got \[1, 2\] \(add a Flatten layer before it\)$/,
+    );
     expectLrpError(() => layerOutputShape(linear, [2, 2], 'L'), 'E_SHAPE', /^L: expects input \[2\] per sample, got \[2, 2\]$/);
     expectLrpError(() => layerOutputShape(linear, [], 'L'), 'E_SHAPE', /got \[\]$/);
     expect(layerOutputShape(linear, [2], 'L')).toEqual([3]);
@@ -117,8 +152,19 @@ describe('shape inference', () => {
   });
 
   it('infers every shape through a model and names the failing layer', () => {
-    const model = sequential([conv, simpleLayer('relu'), poolLayer('maxpool', [2, 2], [2, 2]), simpleLayer('flatten'), linearLayer(16, 2, f64(32), f64(2)), simpleLayer('softmax')]);
+    const model = sequential([
+      conv,
+      simpleLayer('relu'),
+      poolLayer('maxpool', [2, 2], [2, 2]),
+      simpleLayer('flatten'),
+      linearLayer(16, 2, f64(32), f64(2)),
+      simpleLayer('softmax'),
+    ]);
     expect(inferShapes(model, [5, 5, 1])).toEqual([[5, 5, 1], [4, 4, 4], [4, 4, 4], [2, 2, 4], [16], [2], [2]]);
-    expectLrpError(() => inferShapes(sequential([simpleLayer('flatten'), linearLayer(4, 2, f64(8), f64(2))]), [3, 3, 1]), 'E_SHAPE', /^layer 1 \(Linear\): expects input \[4\] per sample, got \[9\]$/);
+    expectLrpError(
+      () => inferShapes(sequential([simpleLayer('flatten'), linearLayer(4, 2, f64(8), f64(2))]), [3, 3, 1]),
+      'E_SHAPE',
+      /^layer 1 \(Linear\): expects input \[4\] per sample, got \[9\]$/,
+    );
   });
 });

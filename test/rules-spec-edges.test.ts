@@ -100,10 +100,13 @@ describe('rule factories and checkRule', () => {
 
 describe('methods, composites, formulas and plans at their edges', () => {
   it('accepts the spellings of gradient × input and trims names', () => {
-    for (const s of ['gradient_input', 'GradientXInput', 'gradient×input', 'gradient-input', ' Gradient-X-Input ']) expect(parseMethod(s)).toBe('gradient-x-input');
+    for (const s of ['gradient_input', 'GradientXInput', 'gradient×input', 'gradient-input', ' Gradient-X-Input '])
+      expect(parseMethod(s)).toBe('gradient-x-input');
     expect(parseMethod(' Gradient ')).toBe('gradient');
     const err = expectLrpError(() => parseMethod('foo', 'method'), 'E_RULE');
-    expect(err.message).toBe('method: unknown method \'foo\' (known: lrp, gradient, gradient-x-input, sensitivity, deconvnet, guided-backprop, integrated-gradients, smoothgrad)');
+    expect(err.message).toBe(
+      "method: unknown method 'foo' (known: lrp, gradient, gradient-x-input, sensitivity, deconvnet, guided-backprop, integrated-gradients, smoothgrad)",
+    );
   });
 
   it('gives sum and average pooling LRP-0 and max pooling no rule in every composite', () => {
@@ -117,7 +120,11 @@ describe('methods, composites, formulas and plans at their edges', () => {
   it('EpsilonGammaBox needs both bounds; unknown composites list the known ones', () => {
     expectLrpError(() => composite('EpsilonGammaBox', { low: 0 }), 'E_RULE', /^composite EpsilonGammaBox needs the input bounds low and high$/);
     expectLrpError(() => composite('EpsilonGammaBox', { high: 1 }), 'E_RULE', /needs the input bounds/);
-    expectLrpError(() => composite('Foo'), 'E_RULE', /^unknown composite 'Foo' \(known: EpsilonPlus, EpsilonPlusFlat, EpsilonGammaBox, EpsilonAlpha2Beta1, EpsilonAlpha2Beta1Flat\)$/);
+    expectLrpError(
+      () => composite('Foo'),
+      'E_RULE',
+      /^unknown composite 'Foo' \(known: EpsilonPlus, EpsilonPlusFlat, EpsilonGammaBox, EpsilonAlpha2Beta1, EpsilonAlpha2Beta1Flat\)$/,
+    );
   });
 
   it('refuses aux layers out of range and unknown formula codes', () => {
@@ -135,7 +142,11 @@ describe('methods, composites, formulas and plans at their edges', () => {
   });
 
   it('resolveRules: one source of rules, a composite object, methods and layer overrides', () => {
-    expectLrpError(() => resolveRules(model, { rule: 'flat', composite: 'EpsilonPlus' }), 'E_USAGE', /^give only one of rule, composite, formula \(got rule, composite\)$/);
+    expectLrpError(
+      () => resolveRules(model, { rule: 'flat', composite: 'EpsilonPlus' }),
+      'E_USAGE',
+      /^give only one of rule, composite, formula \(got rule, composite\)$/,
+    );
     const object = composite('EpsilonPlus');
     expect(resolveRules(model, { composite: object }).rules).toEqual(object.rulesFor(model));
     expect(expectLrpError(() => resolveRules(model, { rule: 'bogus' }), 'E_RULE').where).toBe('rule');
