@@ -35,13 +35,13 @@ function imageModel(): Model {
 
 describe('expectedInput: what a model takes per sample', () => {
   it('a first Linear fixes it; Flatten then Linear takes any shape of that many values', () => {
-    expect(expectedInput(randomMlp(1, [5, 4, 3]))).toEqual({ shape: '[5]' });
+    expect(expectedInput(randomMlp(1, [5, 4, 3]))).toEqual({ shape: '[5]', example: [5] });
     const flat = sequential([simpleLayer('flatten'), ...randomMlp(1, [6, 2]).layers]);
-    expect(expectedInput(flat)).toEqual({ shape: 'of 6 values', note: 'any shape, e.g. [6]' });
+    expect(expectedInput(flat)).toEqual({ shape: 'of 6 values', note: 'any shape, e.g. [6]', example: [6] });
   });
 
   it('an image model whose Linear fixes the size: found by trying square sizes (12 and 13 both floor to 5 after the pool)', () => {
-    expect(expectedInput(imageModel())).toEqual({ shape: '[12, 12, 1]', note: 'square sides 12 to 13 fit' });
+    expect(expectedInput(imageModel())).toEqual({ shape: '[12, 12, 1]', note: 'square sides 12 to 13 fit', example: [12, 12, 1] });
     const { model, inShape } = randomCnn(3);
     const e = expectedInput(model);
     expect(e.shape).toBe(`[${inShape[0]}, ${inShape[0]}, ${inShape[2]}]`);
@@ -49,7 +49,7 @@ describe('expectedInput: what a model takes per sample', () => {
 
   it('a fully convolutional model takes any size from a minimum; a first pool leaves the channels open', () => {
     const conv = sequential([conv2dLayer([5, 5, 3, 2], [1, 1], new Float64Array(150), new Float64Array(2), 'valid'), simpleLayer('relu')]);
-    expect(expectedInput(conv)).toEqual({ shape: '[H, W, 3]', note: 'H, W >= 5' });
+    expect(expectedInput(conv)).toEqual({ shape: '[H, W, 3]', note: 'H, W >= 5', example: [5, 5, 3] });
     expect(expectedInput(sequential([poolLayer('maxpool', [2, 3], [2, 2])]))).toEqual({ shape: '[H, W, C]', note: 'H >= 2, W >= 3' });
   });
 
@@ -132,5 +132,25 @@ describe('EpsilonGammaBox: its options name the flags', () => {
   it.each(['gamma', 'low', 'high'])('--%s with another composite would be ignored: E_USAGE', async (flag) => {
     const r = await runCli('explain', '--model', mlp, '--input', x, '--composite', 'EpsilonPlus', `--${flag}`, '1');
     expect(r).toMatchObject({ code: 2, err: `lrp: E_USAGE --${flag}: only applies with --composite EpsilonGammaBox\n` });
+  });
+});
+
+describe('lrp info without --input-shape takes the shape the layers determine', () => {
+  it('an image model: the smallest square that fits, with what else fits', async () => {
+    const cnn = file('info-cnn.txt', writeTextModel(imageModel()));
+    const r = await runCli('info', '--model', cnn);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[0]).toBe(`${cnn}: 5 layers, 173 parameters, input [12, 12, 1] (from the layers: square sides 12 to 13 fit; give --input-shape for another)`);
+    expect(r.out).toMatch(/\n4 +Linear +\[3\] +153 +150 /);
+    expect(r.out).toMatch(/cost per sample: forward /);
+  });
+
+  it('a dense model: its first Linear; a model whose size the layers leave open: unknown', async () => {
+    const mlp = file('info-mlp.txt', writeTextModel(randomMlp(3, [5, 3])));
+    expect((await runCli('info', '--model', mlp)).out.split('\n')[0]).toBe(`${mlp}: 1 layers, 18 parameters, input [5]`);
+    const pool = file('info-pool.txt', writeTextModel(sequential([poolLayer('sumpool', [2, 2], [2, 2])])));
+    const r = await runCli('info', '--model', pool);
+    expect(r.out.split('\n')[0]).toBe(`${pool}: 1 layers, 0 parameters, input ? (give --input-shape)`);
+    expect(r.out).not.toMatch(/cost per sample/);
   });
 });

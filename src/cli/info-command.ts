@@ -9,7 +9,8 @@ import { type OptionSpec, option, parseArgs, required } from './args.js';
 import type { CommandSpec } from './command-spec.js';
 import type { CliIo } from './context.js';
 import { explainingInputShape } from './input-shape-error.js';
-import type { Layer } from '../model/layers.js';
+import type { Layer, Model } from '../model/layers.js';
+import { expectedInput } from '../model/expected-input.js';
 
 const specs: readonly OptionSpec[] = [
   { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt) or a pickled toolbox model (.nn)" },
@@ -34,14 +35,23 @@ function attrs(layer: Layer): string {
   }
 }
 
-/** Guesses the per-sample input shape: a first Linear fixes it; otherwise `--input-shape` is needed. */
-function inputShape(first: Layer, given: string | undefined): number[] | null {
+/** The per-sample input shape: `--input-shape`, else one the layers determine (see {@link expectedInput}), else none. */
+function inputShape(model: Model, given: string | undefined): number[] | null {
   if (given !== undefined) {
     const dims = given.split(/[,x ]+/).map(Number);
     if (dims.some((d) => !Number.isSafeInteger(d) || d < 1)) throw new LrpError('E_USAGE', `--input-shape needs positive integers like 32,32,1, got '${given}'`);
     return dims;
   }
-  return first.kind === 'linear' ? [first.inputs] : null;
+  const example = expectedInput(model).example;
+  return example === undefined ? null : [...example];
+}
+
+/** How the header names the input: as given, as the layers determine it, or unknown. */
+function inputText(model: Model, shape: number[] | null, given: boolean): string {
+  if (shape === null) return '? (give --input-shape)';
+  if (given) return showShape(shape);
+  const e = expectedInput(model);
+  return e.note === undefined ? showShape(shape) : `${showShape(shape)} (from the layers: ${e.note}; give --input-shape for another)`;
 }
 
 /** `lrp info --model M [--input-shape H,W,C]`: the layer table (index, kind, output shape, parameters). */
@@ -49,7 +59,7 @@ export async function infoCommand(argv: readonly string[], io: CliIo): Promise<n
   const args = parseArgs(argv, specs);
   const path = required(args, 'model');
   const model = await loadModel(path);
-  const inShape = inputShape(model.layers[0], option(args, 'input-shape'));
+  const inShape = inputShape(model, option(args, 'input-shape'));
   const given = option(args, 'input-shape');
   const plan = inShape ? await explainingInputShape(() => planRun(model, inShape, 1, 4), model, inShape, { flag: '--input-shape', where: given === undefined ? path : '--input-shape' }) : null;
   const rows = model.layers.map((layer, i) => [
@@ -59,7 +69,7 @@ export async function infoCommand(argv: readonly string[], io: CliIo): Promise<n
   const head = ['index', 'kind', 'output', 'params', 'MACs', 'attributes'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd() + '\n';
-  io.out(`${path}: ${model.layers.length} layers, ${model.layers.reduce((a, l) => a + parameterCount(l), 0)} parameters, input ${inShape ? showShape(inShape) : '? (give --input-shape)'}\n`);
+  io.out(`${path}: ${model.layers.length} layers, ${model.layers.reduce((a, l) => a + parameterCount(l), 0)} parameters, input ${inputText(model, inShape, option(args, 'input-shape') !== undefined)}\n`);
   io.out(line(head));
   for (const r of rows) io.out(line(r));
   if (plan) {

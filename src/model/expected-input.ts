@@ -41,6 +41,8 @@ export interface ExpectedInput {
   readonly shape: string;
   /** What else is known: `square sides 28 to 31 fit`, `H, W >= 5`, `any shape, e.g. [784]`. */
   readonly note?: string;
+  /** A shape that goes through every layer (the smallest square one for image models), where one is known. */
+  readonly example?: readonly number[];
 }
 
 /** What an image model takes: the square sizes `[S, S, C]` that go through every layer. */
@@ -53,9 +55,10 @@ function spatialInput(model: Model, first: Conv2dLayer | PoolLayer): ExpectedInp
   for (let s = 1; s <= LARGEST_SIDE_TRIED; s++) if (fits(model, [s, s, c])) sides.push(s);
   if (sides.length === 0) return { shape: `[H, W, ${c}]`, note: `${bounds}; no square input fits` };
   const [lo, hi] = [sides[0]!, sides[sides.length - 1]!];
-  if (hi === LARGEST_SIDE_TRIED) return { shape: `[H, W, ${c}]`, note: `H, W >= ${lo}` };
-  if (lo === hi) return { shape: showShape([lo, lo, c]) };
-  return { shape: showShape([lo, lo, c]), note: `square sides ${sides.length === hi - lo + 1 ? `${lo} to ${hi}` : sides.join(', ')} fit` };
+  const example = [lo, lo, c];
+  if (hi === LARGEST_SIDE_TRIED) return { shape: `[H, W, ${c}]`, note: `H, W >= ${lo}`, example };
+  if (lo === hi) return { shape: showShape(example), example };
+  return { shape: showShape(example), note: `square sides ${sides.length === hi - lo + 1 ? `${lo} to ${hi}` : sides.join(', ')} fit`, example };
 }
 
 /**
@@ -71,12 +74,12 @@ export function expectedInput(model: Model): ExpectedInput {
   if (first === undefined) return { shape: 'of any shape' };
   switch (first.kind) {
     case 'linear':
-      return { shape: showShape([first.inputs]) };
+      return { shape: showShape([first.inputs]), example: [first.inputs] };
     case 'softmax':
       return { shape: '[D]' };
     case 'flatten': {
       const next = layers[firstShaping(layers, i + 1)];
-      return next?.kind === 'linear' ? { shape: `of ${next.inputs} values`, note: `any shape, e.g. [${next.inputs}]` } : { shape: 'of any shape' };
+      return next?.kind === 'linear' ? { shape: `of ${next.inputs} values`, note: `any shape, e.g. [${next.inputs}]`, example: [next.inputs] } : { shape: 'of any shape' };
     }
     case 'conv2d':
     case 'sumpool':
