@@ -140,7 +140,9 @@ describe('lrp info without --input-shape takes the shape the layers determine', 
     const cnn = file('info-cnn.txt', writeTextModel(imageModel()));
     const r = await runCli('info', '--model', cnn);
     expect(r.code).toBe(0);
-    expect(r.out.split('\n')[0]).toBe(`${cnn}: 5 layers, 173 parameters, input [12, 12, 1] (from the layers: square sides 12 to 13 fit; give --input-shape for another)`);
+    expect(r.out.split('\n')[0]).toBe(
+      `${cnn}: 5 layers, 173 parameters, input [12, 12, 1] (from the layers: square sides 12 to 13 fit; give --input-shape for another)`,
+    );
     expect(r.out).toMatch(/\n4 +Linear +\[3\] +153 +150 /);
     expect(r.out).toMatch(/cost per sample: forward /);
   });

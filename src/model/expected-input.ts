@@ -79,7 +79,9 @@ export function expectedInput(model: Model): ExpectedInput {
       return { shape: '[D]' };
     case 'flatten': {
       const next = layers[firstShaping(layers, i + 1)];
-      return next?.kind === 'linear' ? { shape: `of ${next.inputs} values`, note: `any shape, e.g. [${next.inputs}]`, example: [next.inputs] } : { shape: 'of any shape' };
+      return next?.kind === 'linear'
+        ? { shape: `of ${next.inputs} values`, note: `any shape, e.g. [${next.inputs}]`, example: [next.inputs] }
+        : { shape: 'of any shape' };
     }
     case 'conv2d':
     case 'sumpool':
