@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -34,6 +34,16 @@ function matchesShown(actual: readonly string[], shown: readonly string[]): bool
   return actual[0] === head && matchesShown(actual.slice(1), rest);
 }
 
+/** The `npx lrp …` lines of the README's opening snippet (after `npm install lrpjs`). */
+function openingLines(): string[][] {
+  const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+  const block = /```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  return block
+    .split('\n')
+    .filter((l) => l.startsWith('npx lrp '))
+    .map((l) => l.slice('npx lrp '.length).split(' '));
+}
+
 const examples = readmeExamples();
 
 describeWith(built('cli.js'), "the README's command-line examples run verbatim from the package's folder", () => {
@@ -53,6 +63,20 @@ describeWith(built('cli.js'), "the README's command-line examples run verbatim f
     expect(r.status).toBe(r.stderr.startsWith('lrp: ') ? 2 : 0);
     const out = e.argv[e.argv.indexOf('--out') + 1];
     if (e.argv.includes('--out') && out !== undefined) expect(existsSync(join(cwd, out))).toBe(true);
+  });
+
+  it("the opening snippet's npx lrp line runs where npm install put the package", () => {
+    const lines = openingLines();
+    expect(lines.length).toBeGreaterThan(0);
+    const project = mkdtempSync(join(tmpdir(), 'lrpjs-readme-install-'));
+    mkdirSync(join(project, 'node_modules'));
+    symlinkSync(projectRoot, join(project, 'node_modules', 'lrpjs'));
+    for (const argv of lines) {
+      const r = spawnSync(process.execPath, [cliBinary, ...argv], { cwd: project, encoding: 'utf8' });
+      expect(r.stderr, argv.join(' ')).not.toMatch(/^lrp: E_/);
+      expect(r.status).toBe(0);
+    }
+    expect(existsSync(join(project, 'R.npy'))).toBe(true);
   });
 
   it('matchesShown: ... stands for any lines, everything else must match', () => {
