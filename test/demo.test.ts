@@ -125,7 +125,8 @@ describeWith(shippedModels, 'lrp demo (shipped models)', () => {
 });
 
 const cli = join(projectRoot, 'dist', 'cli.js');
-const builtWithDemo = requirement('dist', existsSync(cli) && readFileSync(cli, 'utf8').includes('lrp demo'), 'dist/cli.js missing or without the demo (run npm run build)');
+const cliMain = join(projectRoot, 'dist', 'cli-main.cjs'); // the bin's code (dist/cli.js is its ESM shell)
+const builtWithDemo = requirement('dist', existsSync(cli) && existsSync(cliMain) && readFileSync(cliMain, 'utf8').includes('lrp demo'), 'dist/cli.js missing or without the demo (run npm run build)');
 
 describeWith([deno, builtWithDemo], 'lrp demo under Deno', () => {
   it('runs the built CLI with read access and write access to the output folder only', () => {

@@ -13,42 +13,90 @@ export const backendNames: readonly BackendName[] = ['auto', 'js', 'wasm'];
 export interface InitOptions {
   /**
    * A precompiled wasm core (`WebAssembly.Module`), for runtimes that forbid compiling bytes at run
-   * time (Cloudflare Workers style) or to share one compilation with workers.
+   * time (Cloudflare Workers, workerd: `import core from 'lrpjs/lrp-simd.wasm'`) or to share one
+   * compilation with workers.
    */
   readonly module?: WebAssembly.Module;
   /** Force the SIMD (`true`) or scalar (`false`) build; default: SIMD where the engine validates it. */
   readonly simd?: boolean;
 }
 
+/** What to do where the embedded bytes cannot be compiled, quoted by the error and the warning. */
+const BIND_ADVICE =
+  "bind the core as a module (import core from 'lrpjs/lrp-simd.wasm') and call init({ module: core }) before the first explainer";
+
+/** The wasm core of this process: a compiled (or adopted) module, or `null` until {@link init} succeeds. */
 let wasmModule: Promise<WebAssembly.Module> | null = null;
+let fallbackWarned = false;
+
+function isWasmModule(m: unknown): m is WebAssembly.Module {
+  return Object.prototype.toString.call(m) === '[object WebAssembly.Module]';
+}
+
+/** Compiles the embedded core; a refusal by the runtime becomes `E_BACKEND` saying what to do instead. */
+async function compileEmbedded(simd: boolean | undefined): Promise<WebAssembly.Module> {
+  try {
+    return await compileWasm(simd);
+  } catch (e) {
+    const message = (e as Error)?.message ?? String(e);
+    if (e instanceof LrpError && !message.startsWith('cannot instantiate')) throw e; // no WebAssembly, no SIMD
+    const reason = message.replace(/^cannot instantiate the wasm core: /, '');
+    throw new LrpError('E_BACKEND', `this runtime cannot compile the embedded wasm core (${reason}); ${BIND_ADVICE}, or use backend 'js'`, 'init');
+  }
+}
 
 /**
  * Prepares the wasm core once per process: compiles the embedded bytes (SIMD build where
  * `WebAssembly.validate` accepts it, else the scalar build) or adopts `options.module`. Optional:
- * the first wasm explainer calls it. Returns the module (to post to workers).
+ * the first wasm explainer calls it. Returns the module (to post to workers). A failure (`E_BACKEND`)
+ * is not kept: the next call, or the next explainer, tries again.
  */
 export function init(options: InitOptions = {}): Promise<WebAssembly.Module> {
   const { module, simd } = options;
-  wasmModule = module ? Promise.resolve(module) : compileWasm(simd);
-  return wasmModule;
+  if (module !== undefined && !isWasmModule(module)) {
+    return Promise.reject(new LrpError('E_BACKEND', `module must be a WebAssembly.Module (the compiled lrp-simd.wasm or lrp-scalar.wasm), got ${Object.prototype.toString.call(module)}`, 'init'));
+  }
+  const pending = module ? Promise.resolve(module) : compileEmbedded(simd);
+  wasmModule = pending;
+  pending.catch(() => {
+    if (wasmModule === pending) wasmModule = null;
+  });
+  return pending;
 }
 
 function wasmAvailable(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 }
 
+/** The one warning of a process whose `auto` backend fell back to js because the core could not be compiled. */
+function warnFallback(e: unknown): void {
+  if (fallbackWarned) return;
+  fallbackWarned = true;
+  const message = e instanceof Error ? e.message : String(e);
+  console.warn(`lrpjs: backend 'auto' falls back to the js backend (float64, slower): ${message}`);
+}
+
 /**
  * Creates the primitive kernels of a backend. Each wasm backend instance owns its own linear
- * memory (weights region and run arena); the compiled module is shared.
+ * memory (weights region and run arena); the compiled module is shared. `auto` falls back to `js`
+ * (with one warning per process) where WebAssembly is missing or the runtime refuses to compile
+ * the embedded core; `wasm` then fails with `E_BACKEND` saying to call `init({ module })`.
  */
 export async function createBackend(name: BackendName | string = 'auto'): Promise<Ops<unknown>> {
   switch (name) {
     case 'js':
       return new JsOps() as Ops<unknown>;
-    // biome-ignore lint/suspicious/noFallthroughSwitchClause: auto means wasm where it is available
-    case 'auto':
+    case 'auto': {
       if (!wasmAvailable()) return new JsOps() as Ops<unknown>;
-    // falls through
+      let module: WebAssembly.Module;
+      try {
+        module = await (wasmModule ?? init());
+      } catch (e) {
+        warnFallback(e);
+        return new JsOps() as Ops<unknown>;
+      }
+      return (await WasmOps.create({ module })) as Ops<unknown>;
+    }
     case 'wasm':
       return (await WasmOps.create({ module: await (wasmModule ?? init()) })) as Ops<unknown>;
     default:
