@@ -20,8 +20,8 @@
 // Training: minibatch SGD with momentum 0.9 on softmax cross-entropy (lrpjs `train`), batches of
 // 64, seeded (seed 1 for weights, seed 2 for batches and augmentation), each batch shifted at random
 // by up to ±2 pixels (zero fill); the model with the best validation accuracy is kept. Weights are
-// rounded to 7 significant digits before writing (the files stay small; accuracy is measured on
-// the rounded model).
+// rounded to 5 significant digits before writing (the package stays under 1 MiB; accuracy is
+// measured on the rounded model, and is the same as at 7 digits: scripts/compact-demo-models.mjs).
 //
 // Results (2-core Intel Xeon container, Node 20.20, wasm SIMD backend, one thread), accuracy of the
 // shipped (rounded) models on the 1,005 held-out test digits:
@@ -34,36 +34,11 @@
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PIX, SHIPPED_DIGITS, SIZE, roundWeights, split } from './demo-models-common.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const lib = await import(process.env.LRPJS_DIST ? pathToFileURL(process.env.LRPJS_DIST).href : new URL('../dist/index.js', import.meta.url).href);
 const { train, evaluate, buildModel, writeTextModel, writeNpy } = lib;
-const mnist = createRequire(import.meta.url)('mnist');
-
-const SIZE = 28;
-const PIX = SIZE * SIZE;
-
-/** Per-class split of the package's digits: [0, 80 %) train, [80 %, 90 %) validation, [90 %, 100 %) test. */
-function split() {
-  /** @type {Record<'train' | 'val' | 'test', {c: number, raw: ArrayLike<number>, i: number}[]>} */
-  const parts = { train: [], val: [], test: [] };
-  for (let c = 0; c < 10; c++) {
-    const d = mnist[c];
-    const a = Math.floor(d.length * 0.8);
-    const b = Math.floor(d.length * 0.9);
-    for (let i = 0; i < d.length; i++) parts[i < a ? 'train' : i < b ? 'val' : 'test'].push({ c, raw: d.raw, i });
-  }
-  const pack = (list) => {
-    const x = new Float64Array(list.length * PIX);
-    const y = new Float64Array(list.length);
-    list.forEach((s, k) => {
-      for (let p = 0; p < PIX; p++) x[k * PIX + p] = s.raw[s.i * PIX + p];
-      y[k] = s.c;
-    });
-    return { x: { data: x, shape: [list.length, SIZE, SIZE, 1] }, y: { data: y, shape: [list.length] }, list };
-  };
-  return { train: pack(parts.train), val: pack(parts.val), test: pack(parts.test) };
-}
 
 /** Random shift of every image by up to ±2 pixels in each direction (zero fill). */
 function shift(batch, rng) {
@@ -83,12 +58,6 @@ function shift(batch, rng) {
     }
   }
   return { data: out, shape: batch.shape };
-}
-
-/** Rounds every weight to 7 significant digits (about float32 precision), so the text stays short. */
-function round7(model) {
-  const r = (v) => Number(v.toPrecision(7));
-  return { layers: model.layers.map((l) => ('weights' in l ? { ...l, weights: l.weights.map(r), bias: l.bias.map(r) } : l)) };
 }
 
 const configs = {
@@ -122,7 +91,7 @@ for (const name of which.length ? which : Object.keys(configs)) {
     },
   });
   const seconds = (Date.now() - t0) / 1000;
-  const shipped = round7(result.model);
+  const shipped = roundWeights(result.model, SHIPPED_DIGITS);
   const test = await evaluate(shipped, { x: data.test.x, y: data.test.y }, { backend: 'wasm' });
   const val = await evaluate(shipped, { x: data.val.x, y: data.val.y }, { backend: 'wasm' });
   mkdirSync(`${root}models`, { recursive: true });
