@@ -15,7 +15,10 @@ async function summary(model) {
   const explainer = await createExplainer(model, { backend: 'wasm' });
   const y = explainer.forward(digits).output;
   const k = y.shape[1];
-  const predicted = Array.from({ length: y.shape[0] }, (_, i) => { const row = Array.from(y.data.subarray(i * k, (i + 1) * k)); return row.indexOf(Math.max(...row)); });
+  const predicted = Array.from({ length: y.shape[0] }, (_, i) => {
+    const row = Array.from(y.data.subarray(i * k, (i + 1) * k));
+    return row.indexOf(Math.max(...row));
+  });
   explainer.dispose();
   return { accuracy: test.accuracy, predicted };
 }
@@ -26,6 +29,8 @@ for (const file of ['mnist-cnn.txt', 'mnist-mlp.txt']) {
   const after = roundWeights(before, SHIPPED_DIGITS);
   const [a, b] = [await summary(before), await summary(after)];
   const text = writeTextModel(after);
-  console.log(`${file}: test accuracy ${(a.accuracy * 100).toFixed(2)} % -> ${(b.accuracy * 100).toFixed(2)} %, demo predictions ${a.predicted.join('') === b.predicted.join('') ? 'unchanged' : `changed: ${a.predicted.join('')} -> ${b.predicted.join('')}`}, ${readFileSync(url).length} -> ${text.length} bytes`);
+  console.log(
+    `${file}: test accuracy ${(a.accuracy * 100).toFixed(2)} % -> ${(b.accuracy * 100).toFixed(2)} %, demo predictions ${a.predicted.join('') === b.predicted.join('') ? 'unchanged' : `changed: ${a.predicted.join('')} -> ${b.predicted.join('')}`}, ${readFileSync(url).length} -> ${text.length} bytes`,
+  );
   if (!process.argv.includes('--check')) writeFileSync(url, text);
 }

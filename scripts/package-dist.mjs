@@ -22,7 +22,9 @@ for (const v of ['simd', 'scalar']) copyFileSync(join(root, 'build', `lrp-${v}.w
 // ESM entries over the CommonJS build: explicit names, so every runtime and bundler sees them.
 const require = createRequire(import.meta.url);
 for (const entry of ['index', 'png']) {
-  const names = Object.keys(require(join(dist, `${entry}.cjs`))).filter((n) => n !== '__esModule' && n !== 'default').sort();
+  const names = Object.keys(require(join(dist, `${entry}.cjs`)))
+    .filter((n) => n !== '__esModule' && n !== 'default')
+    .sort();
   if (names.length === 0) fail(`dist/${entry}.cjs exports nothing`);
   writeFileSync(
     join(dist, `${entry}.js`),
@@ -64,6 +66,10 @@ const wasmDoc = [
   'declare const core: WebAssembly.Module;',
 ].join('\n');
 writeFileSync(join(types, 'lrp-wasm.d.ts'), `${wasmDoc}\nexport default core;\n`);
+
+// declarations next to the ESM entries too, for code that imports dist/*.js by path (bench/, scripts/)
+writeFileSync(join(dist, 'index.d.ts'), "export * from './types/index.js';\n");
+writeFileSync(join(dist, 'png.d.ts'), "export * from './types/render/png.js';\n");
 
 const typesCjs = join(dist, 'types-cjs');
 cpSync(types, typesCjs, { recursive: true });

@@ -9,7 +9,22 @@ const ADVICE = 'reading and writing files needs Node, Deno or Bun; in browsers a
 
 // Functions that touch the file system throw an Error with the advice as its message: the callers in
 // src/io wrap it into `E_IO <path>: cannot read/write: <advice>`.
-const fsFunctions = ['open', 'readFile', 'writeFile', 'mkdir', 'rename', 'rm', 'unlink', 'stat', 'lstat', 'access', 'copyFile', 'mkdtemp', 'readdir', 'realpath'];
+const fsFunctions = [
+  'open',
+  'readFile',
+  'writeFile',
+  'mkdir',
+  'rename',
+  'rm',
+  'unlink',
+  'stat',
+  'lstat',
+  'access',
+  'copyFile',
+  'mkdtemp',
+  'readdir',
+  'realpath',
+];
 const refuse = (names) => names.map((n) => `export const ${n} = unavailable;`).join('\n');
 
 const stubs = {

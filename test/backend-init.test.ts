@@ -13,7 +13,10 @@ function refuseCompiling(): void {
 }
 
 async function rejection(p: Promise<unknown>): Promise<LrpError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(LrpError);
   return e as LrpError;
 }
@@ -36,7 +39,9 @@ describe('init and the auto backend where compiling wasm bytes is refused', () =
 
     const forced = await rejection(createBackend('wasm'));
     expect(forced.code).toBe('E_BACKEND');
-    expect(forced.message).toMatch(/^init: this runtime cannot compile the embedded wasm core \(.*disallowed by embedder\); bind the core as a module \(import core from 'lrpjs\/lrp-simd\.wasm'\) and call init\(\{ module: core \}\)/);
+    expect(forced.message).toMatch(
+      /^init: this runtime cannot compile the embedded wasm core \(.*disallowed by embedder\); bind the core as a module \(import core from 'lrpjs\/lrp-simd\.wasm'\) and call init\(\{ module: core \}\)/,
+    );
     const direct = await rejection(init());
     expect(direct.code).toBe('E_BACKEND');
     expect(WebAssembly.compile).toHaveBeenCalledTimes(4); // every attempt compiled again: no failure kept

@@ -8,7 +8,8 @@ import { describeWith } from './support/requirements.js';
 // The tarball as npm pack makes it: what it holds, what it runs on install, and what TypeScript and
 // @arethetypeswrong/cli make of every entry point in a consumer project.
 const bin = (name: string): string => join(projectRoot, 'node_modules', '.bin', name);
-const tsc = (cwd: string, project: string): ReturnType<typeof runIn> => runIn(cwd, process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project, '--explainFiles']);
+const tsc = (cwd: string, project: string): ReturnType<typeof runIn> =>
+  runIn(cwd, process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project, '--explainFiles']);
 
 describeWith(builtPackage, 'the packed tarball', () => {
   let c: Consumer;
@@ -18,7 +19,21 @@ describeWith(builtPackage, 'the packed tarball', () => {
 
   it('holds LICENSE (MIT), CHANGELOG.md, README.md, the builds and the demo models; no source map, no source, at most 1 MiB packed', () => {
     const paths = c.pack.files.map((f) => f.path);
-    for (const p of ['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json', 'dist/index.cjs', 'dist/index.js', 'dist/browser/index.js', 'dist/cli.js', 'dist/lrp-simd.wasm', 'dist/types/index.d.ts', 'dist/types-cjs/index.d.ts', 'models/mnist-cnn.txt', 'models/mnist-mlp.txt']) {
+    for (const p of [
+      'LICENSE',
+      'CHANGELOG.md',
+      'README.md',
+      'package.json',
+      'dist/index.cjs',
+      'dist/index.js',
+      'dist/browser/index.js',
+      'dist/cli.js',
+      'dist/lrp-simd.wasm',
+      'dist/types/index.d.ts',
+      'dist/types-cjs/index.d.ts',
+      'models/mnist-cnn.txt',
+      'models/mnist-mlp.txt',
+    ]) {
       expect(paths).toContain(p);
     }
     expect(paths.filter((p) => /\.map$|^src\/|^test\/|^assembly\//.test(p))).toEqual([]);
@@ -31,7 +46,11 @@ describeWith(builtPackage, 'the packed tarball', () => {
   });
 
   it('runs no script of its own on install; engines states the tested Node versions', () => {
-    const pkg = JSON.parse(readFileSync(join(c.dir, 'node_modules', 'lrpjs', 'package.json'), 'utf8')) as { scripts: Record<string, string>; engines: Record<string, string>; license: string };
+    const pkg = JSON.parse(readFileSync(join(c.dir, 'node_modules', 'lrpjs', 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      engines: Record<string, string>;
+      license: string;
+    };
     for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) expect(pkg.scripts[s], s).toBeUndefined();
     expect(pkg.scripts.prepack).toBe('npm run build');
     expect(pkg.engines).toEqual({ node: '>=20' });
@@ -55,7 +74,7 @@ describeWith(builtPackage, 'the packed tarball', () => {
         "import * as png from 'lrpjs/png';",
         'const require = createRequire(import.meta.url);',
         "const cjs = require('lrpjs');",
-        "const m = await esm.init();",
+        'const m = await esm.init();',
         'console.log(JSON.stringify({',
         '  sameError: esm.LrpError === cjs.LrpError, sameInit: esm.init === cjs.init, samePng: png.encodePng === require("lrpjs/png").encodePng,',
         '  sameCore: (await cjs.init()) !== m && (await esm.createBackend("wasm")) !== undefined,',
@@ -72,8 +91,26 @@ describeWith(builtPackage, 'the packed tarball', () => {
     const dir = join(c.dir, 'ts-worker');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'worker.ts'), readmeSnippet('worker'));
-    writeFileSync(join(dir, 'esm.mts'), "import { createExplainer, LrpError } from 'lrpjs';\nimport core from 'lrpjs/lrp-simd.wasm';\nexport const f: typeof createExplainer = createExplainer;\nexport const m: WebAssembly.Module = core;\nexport const e: LrpError = new LrpError('E_IO', 'x');\n");
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', customConditions: ['workerd'], lib: ['ES2022', 'DOM'], types: [], strict: true, noEmit: true }, files: ['worker.ts', 'esm.mts'] }));
+    writeFileSync(
+      join(dir, 'esm.mts'),
+      "import { createExplainer, LrpError } from 'lrpjs';\nimport core from 'lrpjs/lrp-simd.wasm';\nexport const f: typeof createExplainer = createExplainer;\nexport const m: WebAssembly.Module = core;\nexport const e: LrpError = new LrpError('E_IO', 'x');\n",
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          customConditions: ['workerd'],
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          strict: true,
+          noEmit: true,
+        },
+        files: ['worker.ts', 'esm.mts'],
+      }),
+    );
     const r = tsc(dir, 'tsconfig.json');
     expect(r.stdout).not.toMatch(/error TS/);
     expect(r.status).toBe(0);
@@ -84,8 +121,17 @@ describeWith(builtPackage, 'the packed tarball', () => {
   it('TypeScript: CommonJS consumers (module node16, .cts) get the CommonJS declarations, the wasm subpath included', () => {
     const dir = join(c.dir, 'ts-cjs');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'app.cts'), "import { createExplainer, LrpError, type Model } from 'lrpjs';\nimport { encodePng } from 'lrpjs/png';\nimport core = require('lrpjs/lrp-simd.wasm');\nexport const f: typeof createExplainer = createExplainer;\nexport const p = encodePng;\nexport const m: WebAssembly.Module = core;\nexport let model: Model | undefined;\nexport const e = new LrpError('E_IO', 'x');\n");
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'Node16', moduleResolution: 'Node16', lib: ['ES2022', 'DOM'], types: [], strict: true, noEmit: true }, files: ['app.cts'] }));
+    writeFileSync(
+      join(dir, 'app.cts'),
+      "import { createExplainer, LrpError, type Model } from 'lrpjs';\nimport { encodePng } from 'lrpjs/png';\nimport core = require('lrpjs/lrp-simd.wasm');\nexport const f: typeof createExplainer = createExplainer;\nexport const p = encodePng;\nexport const m: WebAssembly.Module = core;\nexport let model: Model | undefined;\nexport const e = new LrpError('E_IO', 'x');\n",
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'Node16', moduleResolution: 'Node16', lib: ['ES2022', 'DOM'], types: [], strict: true, noEmit: true },
+        files: ['app.cts'],
+      }),
+    );
     const r = tsc(dir, 'tsconfig.json');
     expect(r.stdout).not.toMatch(/error TS/);
     expect(r.status).toBe(0);

@@ -22,8 +22,7 @@ export interface InitOptions {
 }
 
 /** What to do where the embedded bytes cannot be compiled, quoted by the error and the warning. */
-const BIND_ADVICE =
-  "bind the core as a module (import core from 'lrpjs/lrp-simd.wasm') and call init({ module: core }) before the first explainer";
+const BIND_ADVICE = "bind the core as a module (import core from 'lrpjs/lrp-simd.wasm') and call init({ module: core }) before the first explainer";
 
 /** The wasm core of this process: a compiled (or adopted) module, or `null` until {@link init} succeeds. */
 let wasmModule: Promise<WebAssembly.Module> | null = null;
@@ -54,7 +53,13 @@ async function compileEmbedded(simd: boolean | undefined): Promise<WebAssembly.M
 export function init(options: InitOptions = {}): Promise<WebAssembly.Module> {
   const { module, simd } = options;
   if (module !== undefined && !isWasmModule(module)) {
-    return Promise.reject(new LrpError('E_BACKEND', `module must be a WebAssembly.Module (the compiled lrp-simd.wasm or lrp-scalar.wasm), got ${Object.prototype.toString.call(module)}`, 'init'));
+    return Promise.reject(
+      new LrpError(
+        'E_BACKEND',
+        `module must be a WebAssembly.Module (the compiled lrp-simd.wasm or lrp-scalar.wasm), got ${Object.prototype.toString.call(module)}`,
+        'init',
+      ),
+    );
   }
   const pending = module ? Promise.resolve(module) : compileEmbedded(simd);
   wasmModule = pending;
