@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 const errorsModule = fileURLToPath(new URL('../src/errors.ts', import.meta.url));
 const ADVICE = 'reading and writing files needs Node, Deno or Bun; in browsers and edge functions pass the bytes, {bytes, name} or an http(s) URL';
 
-// Functions that touch the file system throw an Error with the advice as its message: the callers in
-// src/io wrap it into `E_IO <path>: cannot read/write: <advice>`.
+// Functions that touch the file system throw an Error with the advice as its message and code: the
+// callers in src/io wrap it into `E_IO <path>: cannot read/write: <advice>`.
 const fsFunctions = [
   'open',
   'readFile',
@@ -38,6 +38,9 @@ export const dirname = (p) => { const i = p.lastIndexOf('/'); return i > 0 ? p.s
 export const basename = (p) => p.slice(p.lastIndexOf('/') + 1);
 export const extname = (p) => { const b = basename(p); const i = b.lastIndexOf('.'); return i > 0 ? b.slice(i) : ''; };
 export default { sep, join, resolve, dirname, basename, extname };`,
+  'node:process': `export const pid = 0;
+export const env = {};
+export default { pid, env };`,
   'node:url': `import { LrpError } from ${JSON.stringify(errorsModule)};
 export function fileURLToPath(url) { throw new LrpError('E_IO', ${JSON.stringify(`file: URLs: ${ADVICE}`)}, String(url)); }
 export function pathToFileURL(path) { throw new LrpError('E_IO', ${JSON.stringify(`file paths: ${ADVICE}`)}, String(path)); }
@@ -58,8 +61,10 @@ export function browserNodeStubs() {
     load(id) {
       if (!id.startsWith(PREFIX)) return null;
       const name = id.slice(PREFIX.length);
-      const unavailable = `function unavailable() { throw new Error(${JSON.stringify(ADVICE)}); }\n`;
-      return name === 'node:url' || name === 'node:path' ? stubs[name] : unavailable + stubs[name];
+      // the explanation is the error's code too: src/io reports `cannot read/write: <code ?? message>`
+      // (async for node:fs/promises: callers chain .catch on the returned promise)
+      const unavailable = `${name === 'node:fs/promises' ? 'async ' : ''}function unavailable() { const e = new Error(${JSON.stringify(ADVICE)}); e.code = e.message; throw e; }\n`;
+      return name.startsWith('node:fs') ? unavailable + stubs[name] : stubs[name];
     },
   };
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import { projectRoot } from './fixtures.js';
 import { builtPackage, type Consumer, consumerProject, readmeSnippet, runIn } from './support/packed-package.js';
@@ -85,6 +86,29 @@ describeWith(builtPackage, 'the packed tarball', () => {
     const r = runIn(c.dir, process.execPath, ['dual.mjs']);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ sameError: true, sameInit: true, samePng: true, sameCore: true, names: true });
+  });
+
+  it('the browser/edge build refuses file paths and file: URLs with one E_IO naming them and saying what to pass', () => {
+    const browserBuild = join(c.dir, 'node_modules', 'lrpjs', 'dist', 'browser', 'index.js');
+    expect(readFileSync(browserBuild, 'utf8')).not.toMatch(/(?:\bfrom|\bimport)\s*\(?\s*['"]node:/);
+    writeFileSync(
+      join(c.dir, 'browser-paths.mjs'),
+      [
+        `const lib = await import(${JSON.stringify(pathToFileURL(browserBuild).href)});`,
+        'const out = [];',
+        "for (const source of ['models/mnist-mlp.txt', new URL('file:///tmp/model.txt')]) {",
+        '  try { await lib.loadModel(source); out.push(null); } catch (e) { out.push([e instanceof lib.LrpError, e.code, e.message]); }',
+        '}',
+        'console.log(JSON.stringify(out));',
+      ].join('\n'),
+    );
+    const r = runIn(c.dir, process.execPath, ['browser-paths.mjs']);
+    expect(r.stderr).toBe('');
+    const advice = 'reading and writing files needs Node, Deno or Bun; in browsers and edge functions pass the bytes, {bytes, name} or an http(s) URL';
+    expect(JSON.parse(r.stdout)).toEqual([
+      [true, 'E_IO', `models/mnist-mlp.txt: cannot read: ${advice}`],
+      [true, 'E_IO', `file:///tmp/model.txt: file: URLs: ${advice}`],
+    ]);
   });
 
   it('TypeScript: the README worker (lrpjs/lrp-simd.wasm) type-checks as a workerd consumer; ESM consumers get ESM declarations', () => {
