@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import { browserNodeStubs } from './scripts/rollup-browser-stubs.mjs';
 
@@ -13,19 +16,36 @@ const isDep = (id) => deps.some((d) => id === d || id.startsWith(`${d}/`));
 const nodeExternal = (id) => /^node:/.test(id) || isDep(id);
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', module: 'NodeNext', declaration: false, declarationMap: false, sourceMap: false, outDir: undefined, declarationDir: undefined, noEmit: false, emitDeclarationOnly: false });
 
-/** The bin's `./main.js` is the CommonJS build's cli-main entry at run time (one copy of the code). */
+// The bin (src/cli/bin.ts) stays ESM for its top-level await; every module it imports from src/cli
+// is re-exported by the CommonJS build's cli-main entry and imported from there at run time, so the
+// CLI has one copy of the code and of its state (the pending temporary files of atomic writes, ...).
+const BIN = fileURLToPath(new URL('./src/cli/bin.ts', import.meta.url));
+const CLI_MAIN = '\0lrpjs-cli-main';
+const binImports = () => [...readFileSync(BIN, 'utf8').matchAll(/from\s+'(\.\/[^']+)'/g)].map((m) => m[1]);
+
+/** Rollup plugin: the virtual cli-main entry (CommonJS build) and the bin's imports of it (ESM build). */
 function cliMainFromCjs() {
   return {
     name: 'lrpjs-cli-main-from-cjs',
-    resolveId: (id, importer) => (id === './main.js' && /src[\\/]cli[\\/]bin\.ts$/.test(importer ?? '') ? { id: './cli-main.cjs', external: true } : null),
+    resolveId(id, importer) {
+      if (id === CLI_MAIN) return id;
+      if (importer === BIN && id.startsWith('./')) return { id: './cli-main.cjs', external: true };
+      return null;
+    },
+    load(id) {
+      if (id !== CLI_MAIN) return null;
+      return binImports()
+        .map((spec) => `export * from ${JSON.stringify(join(dirname(BIN), spec.replace(/\.js$/, '.ts')))};`)
+        .join('\n');
+    },
   };
 }
 
 export default [
   {
-    input: { index: 'src/index.ts', png: 'src/render/png.ts', 'cli-main': 'src/cli/main.ts' },
+    input: { index: 'src/index.ts', png: 'src/render/png.ts', 'cli-main': CLI_MAIN },
     external: nodeExternal,
-    plugins: [ts()],
+    plugins: [cliMainFromCjs(), ts()],
     output: { dir: 'dist', format: 'cjs', exports: 'named', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
   },
   {

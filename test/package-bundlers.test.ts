@@ -73,8 +73,8 @@ describeWith([...builtPackage, chromium], 'the README browser app bundled from t
   let expected: string;
   beforeAll(async () => {
     c = await consumerProject();
-    writeFileSync(join(c.dir, 'app.mjs'), readmeSnippet('node-app'));
-    expected = runIn(c.dir, process.execPath, ['app.mjs']).stdout.trim();
+    writeFileSync(join(c.dir, 'app-bundlers.mjs'), readmeSnippet('node-app')); // own name: test files run in parallel
+    expected = runIn(c.dir, process.execPath, ['app-bundlers.mjs']).stdout.trim();
   }, 300_000);
 
   it.each(Object.keys(bundlers))(

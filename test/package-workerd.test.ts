@@ -124,8 +124,8 @@ describeWith([...builtPackage, workerd.need], 'the README edge worker from the p
       stderr += d.toString();
     });
     model = new Uint8Array(readFileSync(join(c.dir, 'node_modules', 'lrpjs', 'models', 'mnist-mlp.txt')));
-    writeFileSync(join(c.dir, 'app.mjs'), readmeSnippet('node-app'));
-    expected = runIn(c.dir, process.execPath, ['app.mjs']).stdout.trim().split(' ');
+    writeFileSync(join(c.dir, 'app-workerd.mjs'), readmeSnippet('node-app')); // own name: test files run in parallel
+    expected = runIn(c.dir, process.execPath, ['app-workerd.mjs']).stdout.trim().split(' ');
   }, 300_000);
 
   afterAll(() => {
