@@ -42,6 +42,7 @@ export default defineConfig({
       'test/toolbox-lenet.test.ts',
       'test/io-fuzz.test.ts',
       'test/io-model-fuzz.test.ts',
+      'test/package-*.test.ts', // pack and install the tarball, run other runtimes: they test dist/, not src/
       'node_modules/**',
     ],
     env: fixtures ? { LRPJS_FIXTURES: fixtures } : {},

@@ -18,13 +18,16 @@ const bun = devBinary('bun', ['node_modules/bun/bin/bun.exe', 'node_modules/@ove
 let c: Consumer;
 let expected: string;
 
-/** Runs the README's ESM and CommonJS snippets with a Node binary and checks both lines. */
+/** Runs the README's ESM and CommonJS snippets and the installed `lrp` bin with a Node binary. */
 function runNode(binary: string): void {
   for (const file of ['app.mjs', 'app.cjs']) {
     const r = runIn(c.dir, binary, [file]);
     expect(r.stderr, `${binary} ${file}`).toBe('');
     expect(r.stdout, `${binary} ${file}`).toBe(expected);
   }
+  const bin = runIn(c.dir, binary, ['node_modules/.bin/lrp', 'info', '--model', 'node_modules/lrpjs/models/mnist-mlp.txt', '--input-shape', '28,28,1']);
+  expect(bin.stderr, `${binary} lrp info`).toBe('');
+  expect(bin.stdout).toMatch(/^node_modules\/lrpjs\/models\/mnist-mlp\.txt: 7 layers, 109386 parameters, input \[28, 28, 1\]\n/);
 }
 
 describeWith(builtPackage, 'the README snippets from the packed tarball on Node', () => {
@@ -37,12 +40,12 @@ describeWith(builtPackage, 'the README snippets from the packed tarball on Node'
     expected = r.stdout;
   }, 300_000);
 
-  it(`Node ${process.version} (the full suite's Node): ESM and CommonJS print the same wasm result`, () => {
+  it(`Node ${process.version} (the full suite's Node): ESM and CommonJS print the same wasm result; the lrp bin runs`, () => {
     expect(expected).toMatch(/^wasm [0-9] -?\d+(\.\d+)?(e-?\d+)?\n$/);
     runNode(process.execPath);
   });
-  itWith(node22.need, 'Node 22 (smoke): ESM and CommonJS', () => runNode(node22.path!));
-  itWith(node24.need, 'Node 24 (smoke): ESM and CommonJS', () => runNode(node24.path!));
+  itWith(node22.need, 'Node 22 (smoke): ESM, CommonJS and the lrp bin', () => runNode(node22.path!));
+  itWith(node24.need, 'Node 24 (smoke): ESM, CommonJS and the lrp bin', () => runNode(node24.path!));
   itWith(deno, 'Deno: deno run --allow-read app.mjs', () => {
     const r = runIn(c.dir, denoPath!, ['run', '--allow-read', 'app.mjs']);
     expect(r.stderr).toBe('');
