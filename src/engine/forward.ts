@@ -41,6 +41,7 @@ export function applyLayer<T>(pm: PreparedModel<T>, i: number, x: T, g: WindowGe
     case 'sigmoid': return ops.unary('sigmoid', x);
     case 'softmax': return ops.softmax(x);
     case 'flatten': return ops.reshape(x, outShape);
+    default: throw new Error(`graph node ${layer.kind}: engine not yet merged`);
   }
 }
 

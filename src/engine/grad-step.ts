@@ -39,5 +39,6 @@ export function gradStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G:
     case 'tanh': return times(G, ops.unary('tanhGrad', y));
     case 'sigmoid': return times(G, ops.unary('sigmoidGrad', y));
     case 'softmax': return ops.softmaxT(y, G);
+    default: throw new Error(`graph node ${layer.kind}: engine not yet merged`);
   }
 }

@@ -148,5 +148,6 @@ export function lrpStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: 
     case 'sigmoid':
     case 'softmax':
       return R;
+    default: throw new Error(`graph node ${layer.kind}: engine not yet merged`);
   }
 }

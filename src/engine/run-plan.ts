@@ -62,6 +62,7 @@ export function layerMacs(layer: Layer, inShape: readonly number[], outShape: re
     case 'tanh':
     case 'sigmoid':
     case 'softmax': return sizeOf(inShape);
+    default: return sizeOf(outShape);
   }
 }
 

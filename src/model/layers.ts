@@ -11,8 +11,16 @@
  */
 export type Padding = 'valid' | 'same' | readonly [number, number, number, number];
 
+/**
+ * Graph edges of a node: indices of its input nodes, `-1` = the model input. Absent means
+ * `[i - 1]` (the previous node, `-1` for node 0), so a chain needs no edges at all.
+ */
+export interface NodeEdges {
+  readonly from?: readonly number[];
+}
+
 /** Dense layer `Y = X·W + B` (toolbox `Linear m n`). */
-export interface LinearLayer {
+export interface LinearLayer extends NodeEdges {
   readonly kind: 'linear';
   /** Number of inputs m. */
   readonly inputs: number;
@@ -25,13 +33,15 @@ export interface LinearLayer {
 }
 
 /** 2-D cross-correlation over NHWC input with HWIO weights (toolbox `Convolution hf wf df nf sh sw`). */
-export interface Conv2dLayer {
+export interface Conv2dLayer extends NodeEdges {
   readonly kind: 'conv2d';
   /** Filter `[hf, wf, df, nf]`: height, width, input channels, output channels. */
   readonly filter: readonly [number, number, number, number];
   /** Stride `[sh, sw]`. */
   readonly stride: readonly [number, number];
   readonly padding: Padding;
+  /** Dilation `[dh, dw]` (default `[1, 1]`): window element k sits k·d pixels from the first. */
+  readonly dilation?: readonly [number, number];
   /** Weights HWIO, C order, length hf·wf·df·nf. */
   readonly weights: Float64Array;
   /** Bias `[nf]`. */
@@ -39,7 +49,7 @@ export interface Conv2dLayer {
 }
 
 /** Window layers: `sumpool` is the toolbox's SumPool (window sum / sqrt(hp·wp)), `avgpool` the mean, `maxpool` the max. */
-export interface PoolLayer {
+export interface PoolLayer extends NodeEdges {
   readonly kind: 'sumpool' | 'avgpool' | 'maxpool';
   /** Window `[hp, wp]`. */
   readonly pool: readonly [number, number];
@@ -48,28 +58,112 @@ export interface PoolLayer {
   readonly padding: Padding;
 }
 
-/** Parameter-free elementwise or reshaping layers. SoftMax subtracts the row maximum (unlike the toolbox). */
-export interface SimpleLayer {
-  readonly kind: 'relu' | 'tanh' | 'sigmoid' | 'softmax' | 'flatten';
+/**
+ * Parameter-free elementwise or reshaping layers. SoftMax subtracts the row maximum (unlike the
+ * toolbox). `relu6` is `min(max(x, 0), 6)`, `identity` passes its input on, the global pools map
+ * NHWC `[H, W, C]` to `[C]` (mean or maximum over the positions).
+ */
+export interface SimpleLayer extends NodeEdges {
+  readonly kind: 'relu' | 'tanh' | 'sigmoid' | 'softmax' | 'flatten' | 'relu6' | 'identity' | 'globalavgpool' | 'globalmaxpool';
 }
 
-/** One layer of a sequential model. */
-export type Layer = LinearLayer | Conv2dLayer | PoolLayer | SimpleLayer;
+/** `min(max(x, min), max)` elementwise. */
+export interface ClipLayer extends NodeEdges {
+  readonly kind: 'clip';
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Elementwise sum of n ≥ 2 inputs of equal shape. */
+export interface AddLayer extends NodeEdges {
+  readonly kind: 'add';
+  readonly from: readonly number[];
+}
+
+/** Concatenation of its inputs along `axis` of the per-sample shape (negative: from the end; -1 = channels). */
+export interface ConcatLayer extends NodeEdges {
+  readonly kind: 'concat';
+  readonly axis: number;
+  readonly from: readonly number[];
+}
+
+/**
+ * Per-channel affine map on the last axis, `y = x·scale[c] + shift[c]` (an unfolded BatchNorm:
+ * `scale = γ/√(var + ε)`, `shift = β − mean·scale`).
+ */
+export interface BatchNormLayer extends NodeEdges {
+  readonly kind: 'batchnorm';
+  readonly scale: Float64Array;
+  readonly shift: Float64Array;
+}
+
+/** Zero padding of H and W of an NHWC input: `[top, bottom, left, right]`. */
+export interface PadLayer extends NodeEdges {
+  readonly kind: 'pad';
+  readonly padding: readonly [number, number, number, number];
+}
+
+/** Reshape to a per-sample `shape` of the same size (no -1). */
+export interface ReshapeLayer extends NodeEdges {
+  readonly kind: 'reshape';
+  readonly shape: readonly number[];
+}
+
+/**
+ * Depthwise 2-D cross-correlation: input channel c is filtered by its own `multiplier` filters;
+ * output channel `c·multiplier + m`. Weights in tfjs layout `[kh, kw, cin, multiplier]`, C order.
+ */
+export interface DepthwiseConv2dLayer extends NodeEdges {
+  readonly kind: 'depthwiseconv2d';
+  /** `[kh, kw, cin, multiplier]`. */
+  readonly filter: readonly [number, number, number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: Padding;
+  /** Dilation `[dh, dw]` (default `[1, 1]`). */
+  readonly dilation?: readonly [number, number];
+  /** Weights, length kh·kw·cin·multiplier. */
+  readonly weights: Float64Array;
+  /** Bias `[cin·multiplier]`. */
+  readonly bias: Float64Array;
+}
+
+/** One node of a model: a plain layer descriptor with optional edges ({@link NodeEdges}). */
+export type Layer =
+  | LinearLayer
+  | Conv2dLayer
+  | PoolLayer
+  | SimpleLayer
+  | ClipLayer
+  | AddLayer
+  | ConcatLayer
+  | BatchNormLayer
+  | PadLayer
+  | ReshapeLayer
+  | DepthwiseConv2dLayer;
 
 /** Every layer kind. */
 export type LayerKind = Layer['kind'];
 
 /** Layer kinds with weights, where the LRP rules of Montavon et al. (2019) apply. */
-export type ParamLayer = LinearLayer | Conv2dLayer;
+export type ParamLayer = LinearLayer | Conv2dLayer | DepthwiseConv2dLayer;
 
-/** A sequential model (toolbox `Sequential`): layers run in order, relevance flows in reverse. */
+/**
+ * A model: a graph whose nodes `layers` are in topological order, each reading the nodes in its
+ * `from` (default: the previous node). Node index = the toolbox's module index for chains; the
+ * model input is `-1`, the output is the last node.
+ */
 export interface Model {
   readonly layers: readonly Layer[];
 }
 
-/** True for layers with weights (linear, conv2d). */
+/** True for layers with weights and bias (linear, conv2d, depthwiseconv2d). */
 export function isParamLayer(layer: Layer): layer is ParamLayer {
-  return layer.kind === 'linear' || layer.kind === 'conv2d';
+  return layer.kind === 'linear' || layer.kind === 'conv2d' || layer.kind === 'depthwiseconv2d';
+}
+
+/** Input nodes of node `index`: its `from`, or the previous node (`-1`: the model input). */
+export function nodeInputs(layer: Layer, index: number): readonly number[] {
+  return layer.from ?? [index - 1];
 }
 
 /** True for window layers (sumpool, avgpool, maxpool). */
@@ -90,6 +184,17 @@ export function layerName(layer: Layer): string {
     case 'sigmoid': return 'Sigmoid';
     case 'softmax': return 'SoftMax';
     case 'flatten': return 'Flatten';
+    case 'relu6': return 'ReLU6';
+    case 'clip': return 'Clip';
+    case 'identity': return 'Identity';
+    case 'globalavgpool': return 'GlobalAvgPool';
+    case 'globalmaxpool': return 'GlobalMaxPool';
+    case 'add': return 'Add';
+    case 'concat': return 'Concat';
+    case 'batchnorm': return 'BatchNorm';
+    case 'pad': return 'Pad';
+    case 'reshape': return 'Reshape';
+    case 'depthwiseconv2d': return 'DepthwiseConvolution';
   }
 }
 

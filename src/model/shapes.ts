@@ -1,5 +1,6 @@
 import { LrpError } from '../errors.js';
 import { showShape, sizeOf } from '../tensor.js';
+import { nodeSources } from './graph.js';
 import { type Layer, type Model, type Padding, layerWhere } from './layers.js';
 
 /** Resolved window geometry of a conv/pool layer on a given input: explicit padding and output size. */
@@ -15,6 +16,9 @@ export interface WindowGeometry {
   readonly sW: number;
   /** Zero padding `[top, bottom, left, right]`. */
   readonly pad: readonly [number, number, number, number];
+  /** Dilation: window element (ky, kx) reads input pixel (oy·sH + ky·dH − top, ox·sW + kx·dW − left). */
+  readonly dH: number;
+  readonly dW: number;
 }
 
 function samePad(size: number, k: number, s: number): [number, number, number] {
@@ -69,35 +73,45 @@ export function windowGeometry(
   s: readonly [number, number],
   padding: Padding,
   where: string,
+  dilation: readonly [number, number] = [1, 1],
 ): WindowGeometry {
   if (inShape.length !== 3) {
     throw new LrpError('E_SHAPE', `expects an input of shape [H, W, C] per sample, got ${showShape(inShape)}`, where);
   }
   const [inH, inW, inC] = inShape as [number, number, number];
-  checkWindow(inH, inW, k, s, padding === 'valid' || padding === 'same' ? [] : padding, where);
+  const [dH, dW] = dilation;
+  for (const [what, v] of [['dilation height', dH], ['dilation width', dW]] as const) {
+    if (!Number.isSafeInteger(v) || v < 1 || v > Math.max(inH, inW)) {
+      throw new LrpError('E_SHAPE', `${what} must be an integer from 1 to the input size ${Math.max(inH, inW)}, got ${v}`, where);
+    }
+  }
+  // A dilated window covers (k − 1)·d + 1 pixels: padding and output size follow from that extent.
+  const span: [number, number] = [(k[0] - 1) * dH + 1, (k[1] - 1) * dW + 1];
+  const kk = dH === 1 && dW === 1 ? k : span;
+  checkWindow(inH, inW, kk, s, padding === 'valid' || padding === 'same' ? [] : padding, where);
   let pad: [number, number, number, number];
   let outH: number;
   let outW: number;
   if (padding === 'same') {
-    const [oh, t, b] = samePad(inH, k[0], s[0]);
-    const [ow, l, r] = samePad(inW, k[1], s[1]);
+    const [oh, t, b] = samePad(inH, kk[0], s[0]);
+    const [ow, l, r] = samePad(inW, kk[1], s[1]);
     pad = [t, b, l, r];
     outH = oh;
     outW = ow;
   } else {
     pad = padding === 'valid' ? [0, 0, 0, 0] : [padding[0], padding[1], padding[2], padding[3]];
-    outH = Math.floor((inH + pad[0] + pad[1] - k[0]) / s[0]) + 1;
-    outW = Math.floor((inW + pad[2] + pad[3] - k[1]) / s[1]) + 1;
+    outH = Math.floor((inH + pad[0] + pad[1] - kk[0]) / s[0]) + 1;
+    outW = Math.floor((inW + pad[2] + pad[3] - kk[1]) / s[1]) + 1;
   }
   if (!(outH >= 1 && outW >= 1)) {
     const padded = `${inH + pad[0] + pad[1]}x${inW + pad[2] + pad[3]}`;
     throw new LrpError(
       'E_SHAPE',
-      `window ${k[0]}x${k[1]} is larger than the padded input ${padded} (input ${showShape(inShape)}, padding [${pad.join(', ')}])`,
+      `window ${kk[0]}x${kk[1]} is larger than the padded input ${padded} (input ${showShape(inShape)}, padding [${pad.join(', ')}])`,
       where,
     );
   }
-  return { inH, inW, inC, outH, outW, kH: k[0], kW: k[1], sH: s[0], sW: s[1], pad };
+  return { inH, inW, inC, outH, outW, kH: k[0], kW: k[1], sH: s[0], sW: s[1], pad, dH, dW };
 }
 
 /** True where some window covers only padding: the first starts below it, or the last beyond the input. */
@@ -119,13 +133,14 @@ export function layerOutputShape(layer: Layer, inShape: readonly number[], where
         );
       }
       return [layer.outputs];
-    case 'conv2d': {
+    case 'conv2d':
+    case 'depthwiseconv2d': {
       const [hf, wf, df, nf] = layer.filter;
-      const g = windowGeometry(inShape, [hf, wf], layer.stride, layer.padding, where);
+      const g = windowGeometry(inShape, [hf, wf], layer.stride, layer.padding, where, layer.dilation);
       if (g.inC !== df) {
         throw new LrpError('E_SHAPE', `expects ${df} input channels, got input ${showShape(inShape)}`, where);
       }
-      return [g.outH, g.outW, nf];
+      return [g.outH, g.outW, layer.kind === 'conv2d' ? nf : df * nf];
     }
     case 'sumpool':
     case 'avgpool':
@@ -150,18 +165,83 @@ export function layerOutputShape(layer: Layer, inShape: readonly number[], where
     case 'relu':
     case 'tanh':
     case 'sigmoid':
+    case 'relu6':
+    case 'clip':
+    case 'identity':
       return [...inShape];
+    case 'globalavgpool':
+    case 'globalmaxpool':
+      windowGeometry(inShape, [inShape[0] ?? 1, inShape[1] ?? 1], [1, 1], 'valid', where);
+      return [inShape[2]!];
+    case 'batchnorm': {
+      const c = inShape[inShape.length - 1];
+      if (inShape.length === 0 || c !== layer.scale.length) {
+        throw new LrpError('E_SHAPE', `has ${layer.scale.length} channels, got input ${showShape(inShape)} (channels are the last axis)`, where);
+      }
+      return [...inShape];
+    }
+    case 'pad': {
+      const g = windowGeometry(inShape, [1, 1], [1, 1], layer.padding, where);
+      return [g.outH, g.outW, g.inC];
+    }
+    case 'reshape':
+      if (sizeOf(layer.shape) !== sizeOf(inShape)) {
+        throw new LrpError('E_SHAPE', `cannot reshape ${showShape(inShape)} (${sizeOf(inShape)} values) to ${showShape(layer.shape)}`, where);
+      }
+      return [...layer.shape];
+    case 'add':
+    case 'concat':
+      return nodeOutputShape(layer, [inShape], where);
   }
+}
+
+/** The axis of a concat node on inputs of rank `rank`, from 0; out of range is `E_SHAPE`. */
+export function concatAxis(axis: number, rank: number, where: string): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (!Number.isInteger(axis) || a < 0 || a >= rank) {
+    throw new LrpError('E_SHAPE', `concat axis ${axis} is out of range for inputs of rank ${rank} (per sample)`, where);
+  }
+  return a;
+}
+
+/**
+ * Output shape (per sample) of node `layer` on the shapes of its inputs: `add` needs equal shapes,
+ * `concat` equal shapes but along its axis; every other kind one input ({@link layerOutputShape}).
+ */
+export function nodeOutputShape(layer: Layer, inShapes: readonly (readonly number[])[], where: string): number[] {
+  if (layer.kind !== 'add' && layer.kind !== 'concat') {
+    if (inShapes.length !== 1) throw new LrpError('E_SHAPE', `takes one input, got ${inShapes.length}`, where);
+    return layerOutputShape(layer, inShapes[0]!, where);
+  }
+  const first = inShapes[0]!;
+  if (layer.kind === 'add') {
+    inShapes.forEach((s, k) => {
+      if (s.length !== first.length || s.some((d, j) => d !== first[j])) {
+        throw new LrpError('E_SHAPE', `adds inputs of equal shape, got ${showShape(first)} and ${showShape(s)} (input ${k})`, where);
+      }
+    });
+    return [...first];
+  }
+  const axis = concatAxis(layer.axis, first.length, where);
+  let total = 0;
+  inShapes.forEach((s, k) => {
+    if (s.length !== first.length || s.some((d, j) => j !== axis && d !== first[j])) {
+      throw new LrpError('E_SHAPE', `concatenates along axis ${layer.axis}: input ${k} ${showShape(s)} does not fit ${showShape(first)}`, where);
+    }
+    total += s[axis]!;
+  });
+  return first.map((d, j) => (j === axis ? total : d));
 }
 
 /**
  * Shapes flowing through `model` for a per-sample input shape: element 0 is the input, element
- * i + 1 the output of layer i. A mismatch throws `E_SHAPE` naming the layer and both shapes.
+ * i + 1 the output of node i (edges validated by `nodeSources`). A mismatch throws `E_SHAPE` naming the layer and both shapes.
  */
 export function inferShapes(model: Model, inShape: readonly number[]): number[][] {
   const shapes: number[][] = [[...inShape]];
+  const sources = nodeSources(model);
   model.layers.forEach((layer, i) => {
-    shapes.push(layerOutputShape(layer, shapes[i]!, layerWhere(model.layers, i)));
+    shapes.push(nodeOutputShape(layer, sources[i]!.map((j) => shapes[j + 1]!), layerWhere(model.layers, i)));
   });
   return shapes;
 }
@@ -173,5 +253,7 @@ export function inferShapes(model: Model, inShape: readonly number[]): number[][
 export function parameterCount(layer: Layer): number {
   if (layer.kind === 'linear') return layer.inputs * layer.outputs + layer.outputs;
   if (layer.kind === 'conv2d') return sizeOf(layer.filter) + layer.filter[3];
+  if (layer.kind === 'depthwiseconv2d') return sizeOf(layer.filter) + layer.filter[2] * layer.filter[3];
+  if (layer.kind === 'batchnorm') return 2 * layer.scale.length;
   return 0;
 }

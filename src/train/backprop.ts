@@ -2,7 +2,8 @@ import { forwardTrace } from '../engine/forward.js';
 import { gradStep } from '../engine/grad-step.js';
 import type { Ops } from '../engine/ops.js';
 import type { PreparedModel } from '../engine/prepared.js';
-import { isParamLayer } from '../model/layers.js';
+import { LrpError } from '../errors.js';
+import { isParamLayer, layerWhere } from '../model/layers.js';
 import type { WindowGeometry } from '../model/shapes.js';
 import { sizeOf } from '../tensor.js';
 import { type LossResult, softmaxCrossEntropy } from './loss.js';
@@ -49,6 +50,7 @@ export function batchGradients<T>(pm: PreparedModel<T>, x: T, targets: Float64Ar
   const first = model.layers.findIndex(isParamLayer);
   for (let i = L - 1; i >= first && first >= 0; i--) {
     const layer = model.layers[i]!;
+    if (layer.kind === 'depthwiseconv2d') throw new LrpError('E_USAGE', 'training does not support depthwise convolutions', layerWhere(model.layers, i));
     if (isParamLayer(layer)) layers[i] = paramGradient(ops, layer.kind, trace.acts[i]!, G, trace.geometry[i]);
     if (i > first) G = gradStep(pm, trace, i, G, 'gradient');
   }
