@@ -6,6 +6,7 @@
 export { gemm, gemmScratchBytes } from './gemm';
 export { im2col, col2im, fillRows } from './conv';
 export { windowReduce, windowSumT, maxRoute } from './pool';
+export { affine, depthwise, depthwiseT, clip, inside } from './graph';
 export { unary, binary, scale, divStab, softmax, softmaxT } from './elementwise';
 
 /** First free byte of linear memory (end of static data). */

@@ -1,20 +1,23 @@
+import { layerWhere } from '../model/layers.js';
 import type { RulePlan } from '../rules/plan.js';
 import { formatRule } from '../rules/rule.js';
-import type { Trace } from './forward.js';
-import { type GradientMode, gradStep } from './grad-step.js';
-import { lrpStep } from './lrp-step.js';
-import { checkRelevanceFinite } from './numeric-check.js';
-import { layerWhere } from '../model/layers.js';
 import { sizeOf } from '../tensor.js';
+import type { Trace } from './forward.js';
+import type { GradientMode } from './grad-step.js';
+import { gradNodeStep, lrpNodeStep } from './node-steps.js';
+import { checkRelevanceFinite } from './numeric-check.js';
 import type { PreparedModel } from './prepared.js';
 
 /** How the walk treats each layer: LRP rules, or one of the gradient-family maps. */
 export type WalkMode = { readonly kind: 'lrp'; readonly plan: RulePlan } | { readonly kind: 'gradient'; readonly mode: GradientMode };
 
-/** Result of a backward walk: the signal at the input of layer `stopAt`, and optionally at every layer input above it. */
+/** Result of a backward walk: the signal at `acts` index `stopAt`, and optionally at every index above it. */
 export interface Walk<T> {
   readonly result: T;
-  /** `layers[i]`: the signal entering layer i from above (i ≥ stopAt), `layers[L]` the initial one. */
+  /**
+   * `layers[k]`: the signal at `acts` index k (the output of node k − 1; in a chain the input of
+   * layer k), for k ≥ stopAt; `layers[L]` the initial one. `undefined` where none arrives.
+   */
   readonly layers: (T | undefined)[] | null;
 }
 
@@ -26,22 +29,44 @@ export function describeStep(how: WalkMode, index: number): string {
 }
 
 /**
- * Walks the layers from the top down to the input of layer `stopAt` (0: the model input), starting
- * from `R0` on the model output. One forward trace serves any number of walks. Where the prepared
- * model checks values, a NaN or ±Infinity is `E_NUMERIC` naming the first layer of the walk (and
- * its rule) that produced one.
+ * Walks the nodes in reverse topological order from `R0` on the model output down to node
+ * `stopAt`. The signal reaching a node's output is the sum over its consumers (all later nodes, so
+ * it is complete when the walk gets there); each node hands one share to each of its inputs. The
+ * result is the signal at `acts` index `stopAt` (0: the model input). A node whose output receives
+ * nothing passes nothing on. One forward trace serves any number of walks. Where the prepared model
+ * checks values, a NaN or ±Infinity is `E_NUMERIC` naming the first node of the walk (and its rule)
+ * that produced one.
  */
 export function walkBackward<T>(pm: PreparedModel<T>, trace: Trace<T>, R0: T, how: WalkMode, stopAt = 0, keepLayers = false): Walk<T> {
+  const { ops } = pm;
   const L = pm.model.layers.length;
+  // pending[k]: the signal gathered so far at acts index k.
+  const pending = new Array<T | undefined>(L + 1);
+  pending[L] = R0;
   const layers: (T | undefined)[] | null = keepLayers ? new Array<T | undefined>(L + 1) : null;
   if (layers) layers[L] = R0;
-  let R = R0;
   for (let i = L - 1; i >= stopAt; i--) {
-    const next = how.kind === 'lrp' ? lrpStep(pm, trace, i, R, how.plan.rules[i]) : gradStep(pm, trace, i, R, how.mode);
-    if (pm.checkFinite) checkRelevanceFinite(pm.ops, next, layerWhere(pm.model.layers, i), () => describeStep(how, i), sizeOf(trace.shapes[i]));
-    if (layers) layers[i] = next;
-    else if (R !== R0 && R !== next) pm.ops.dispose(R);
-    R = next;
+    const R = pending[i + 1];
+    pending[i + 1] = undefined;
+    if (R === undefined) continue;
+    const shares = how.kind === 'lrp' ? lrpNodeStep(pm, trace, i, R, how.plan.rules[i] ?? null) : gradNodeStep(pm, trace, i, R, how.mode);
+    const sources = trace.sources[i]!;
+    shares.forEach((share, s) => {
+      const k = sources[s]!;
+      if (pm.checkFinite) checkRelevanceFinite(ops, share, layerWhere(pm.model.layers, i), () => describeStep(how, i), sizeOf(trace.shapes[k]!));
+      const before = pending[k];
+      if (before === undefined) pending[k] = share;
+      else {
+        pending[k] = ops.binary('add', before, share);
+        if (!layers) {
+          ops.dispose(before);
+          ops.dispose(share);
+        }
+      }
+      if (layers && k >= stopAt) layers[k] = pending[k];
+    });
+    if (!layers && R !== R0 && !shares.includes(R) && !pending.includes(R)) ops.dispose(R);
   }
-  return { result: R, layers };
+  const result = pending[stopAt] ?? ops.scale(trace.acts[stopAt]!, 0);
+  return { result, layers };
 }

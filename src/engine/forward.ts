@@ -1,47 +1,46 @@
 import { type Layer, layerWhere } from '../model/layers.js';
-import { type WindowGeometry, layerOutputShape, windowGeometry } from '../model/shapes.js';
+import { nodeSources } from '../model/graph.js';
+import { type WindowGeometry, concatAxis, nodeOutputShape, windowGeometry } from '../model/shapes.js';
 import { sizeOf } from '../tensor.js';
 import { checkForwardFinite } from './numeric-check.js';
 import type { Ops } from './ops.js';
 import type { PreparedModel } from './prepared.js';
 
 /**
- * What a forward pass keeps for the backward passes (the toolbox's `lrp_aware`): the activation
- * entering every layer (`acts[i]`, and `acts[L]` the output) and each window layer's geometry.
+ * What a forward pass keeps for the backward passes (the toolbox's `lrp_aware`): every node's
+ * output once (`acts[0]` the model input, `acts[i + 1]` the output of node i), each window node's
+ * geometry and where each node reads from.
  */
 export interface Trace<T> {
   readonly acts: T[];
   readonly geometry: (WindowGeometry | null)[];
-  /** Per-sample shapes: `shapes[i]` of `acts[i]`. */
+  /** Per-sample shapes: `shapes[k]` of `acts[k]`. */
   readonly shapes: number[][];
   readonly batch: number;
+  /** `sources[i]`: the `acts` indices node i reads (its `from` + 1); `[i]` in a chain. */
+  readonly sources: readonly (readonly number[])[];
 }
 
-/** Window geometry of a conv/pool layer on a per-sample input shape, `null` for other layers. */
+/** The `acts` index of node i's (first) input: `i` in a chain. */
+export function inputIndex<T>(trace: Trace<T>, i: number): number {
+  return trace.sources[i]![0]!;
+}
+
+/** Window geometry of a conv/pool/global-pool node on a per-sample input shape, `null` for other nodes. */
 export function geometryOf(layer: Layer, inShape: readonly number[], where: string): WindowGeometry | null {
-  if (layer.kind === 'conv2d') return windowGeometry(inShape, [layer.filter[0], layer.filter[1]], layer.stride, layer.padding, where);
-  if (layer.kind === 'sumpool' || layer.kind === 'avgpool' || layer.kind === 'maxpool') {
-    return windowGeometry(inShape, layer.pool, layer.stride, layer.padding, where);
-  }
-  return null;
-}
-
-/** Applies layer `i` to `x` (batch first). */
-export function applyLayer<T>(pm: PreparedModel<T>, i: number, x: T, g: WindowGeometry | null, outShape: readonly number[]): T {
-  const { ops } = pm;
-  const layer = pm.model.layers[i];
   switch (layer.kind) {
-    case 'linear': return ops.dense(x, pm.weight(i, 'id'), pm.bias(i, 'id'));
-    case 'conv2d': return ops.conv(x, pm.weight(i, 'id'), pm.bias(i, 'id'), g!);
-    case 'sumpool': return scaled(ops, ops.windowSum(x, g!), 1 / Math.sqrt(g!.kH * g!.kW));
-    case 'avgpool': return scaled(ops, ops.windowSum(x, g!), 1 / (g!.kH * g!.kW));
-    case 'maxpool': return ops.maxPool(x, g!);
-    case 'relu': return ops.unary('relu', x);
-    case 'tanh': return ops.unary('tanh', x);
-    case 'sigmoid': return ops.unary('sigmoid', x);
-    case 'softmax': return ops.softmax(x);
-    case 'flatten': return ops.reshape(x, outShape);
-    default: throw new Error(`graph node ${layer.kind}: engine not yet merged`);
+    case 'conv2d':
+    case 'depthwiseconv2d':
+      return windowGeometry(inShape, [layer.filter[0], layer.filter[1]], layer.stride, layer.padding, where, layer.dilation);
+    case 'sumpool':
+    case 'avgpool':
+    case 'maxpool':
+      return windowGeometry(inShape, layer.pool, layer.stride, layer.padding, where);
+    case 'globalavgpool':
+    case 'globalmaxpool':
+      return windowGeometry(inShape, [inShape[0] ?? 1, inShape[1] ?? 1], [1, 1], 'valid', where);
+    default:
+      return null;
   }
 }
 
@@ -51,27 +50,68 @@ function scaled<T>(ops: Ops<T>, x: T, c: number): T {
   return y;
 }
 
+/** Applies node `i` to its inputs `xs` (batch first). */
+export function applyNode<T>(pm: PreparedModel<T>, i: number, xs: readonly T[], g: WindowGeometry | null, outShape: readonly number[]): T {
+  const { ops } = pm;
+  const layer = pm.model.layers[i]!;
+  const x = xs[0]!;
+  switch (layer.kind) {
+    case 'linear': return ops.dense(x, pm.weight(i, 'id'), pm.bias(i, 'id'));
+    case 'conv2d': return ops.conv(x, pm.weight(i, 'id'), pm.bias(i, 'id'), g!);
+    case 'depthwiseconv2d': return ops.depthwiseConv(x, pm.weight(i, 'id'), pm.bias(i, 'id'), g!);
+    case 'batchnorm': return ops.affine(x, pm.weight(i, 'id'), pm.bias(i, 'id'));
+    case 'sumpool': return scaled(ops, ops.windowSum(x, g!), 1 / Math.sqrt(g!.kH * g!.kW));
+    case 'avgpool': return scaled(ops, ops.windowSum(x, g!), 1 / (g!.kH * g!.kW));
+    case 'maxpool': return ops.maxPool(x, g!);
+    case 'globalavgpool': return ops.reshape(scaled(ops, ops.windowSum(x, g!), 1 / (g!.kH * g!.kW)), outShape);
+    case 'globalmaxpool': return ops.reshape(ops.maxPool(x, g!), outShape);
+    case 'relu': return ops.unary('relu', x);
+    case 'tanh': return ops.unary('tanh', x);
+    case 'sigmoid': return ops.unary('sigmoid', x);
+    case 'relu6': return ops.clip(x, 0, 6);
+    case 'clip': return ops.clip(x, layer.min, layer.max);
+    case 'softmax': return ops.softmax(x);
+    case 'flatten':
+    case 'reshape':
+    case 'identity':
+      return ops.reshape(x, outShape);
+    case 'pad': return ops.pad(x, layer.padding);
+    case 'add': {
+      let sum = ops.binary('add', x, xs[1]!);
+      for (let k = 2; k < xs.length; k++) {
+        const next = ops.binary('add', sum, xs[k]!);
+        ops.dispose(sum);
+        sum = next;
+      }
+      return sum;
+    }
+    case 'concat': return ops.concat(xs, 1 + concatAxis(layer.axis, outShape.length - 1, layerWhere(pm.model.layers, i)));
+  }
+}
+
 /**
- * Runs the model on `x` (`[N, ...inShape]`), keeping every activation. Where the prepared model
- * checks values ({@link PreparedModel.checkFinite}), a NaN or ±Infinity is `E_NUMERIC` naming the
- * first layer that produced one.
+ * Runs the model on `x` (`[N, ...inShape]`), keeping every node's output once. Where the prepared
+ * model checks values ({@link PreparedModel.checkFinite}), a NaN or ±Infinity is `E_NUMERIC` naming
+ * the first node that produced one.
  */
 export function forwardTrace<T>(pm: PreparedModel<T>, x: T): Trace<T> {
   const { ops, model } = pm;
   const full = ops.shape(x);
-  const batch = full[0];
+  const batch = full[0]!;
   const shapes: number[][] = [full.slice(1)];
   const acts: T[] = [x];
   const geometry: (WindowGeometry | null)[] = [];
+  const sources = nodeSources(model).map((from) => from.map((j) => j + 1));
   model.layers.forEach((layer, i) => {
     const where = layerWhere(model.layers, i);
-    const g = geometryOf(layer, shapes[i], where);
-    const out = layerOutputShape(layer, shapes[i], where);
+    const src = sources[i]!;
+    const g = geometryOf(layer, shapes[src[0]!]!, where);
+    const out = nodeOutputShape(layer, src.map((k) => shapes[k]!), where);
     geometry.push(g);
     shapes.push(out);
-    const y = applyLayer(pm, i, acts[i], g, [batch, ...out]);
+    const y = applyNode(pm, i, src.map((k) => acts[k]!), g, [batch, ...out]);
     if (pm.checkFinite) checkForwardFinite(ops, y, where, sizeOf(out));
     acts.push(y);
   });
-  return { acts, geometry, shapes, batch };
+  return { acts, geometry, shapes, batch, sources };
 }

@@ -1,20 +1,23 @@
-import type { Trace } from './forward.js';
+import { type Trace, inputIndex } from './forward.js';
 import type { PreparedModel } from './prepared.js';
 
 /** Backward maps of the gradient family: how ReLU treats the incoming signal. */
 export type GradientMode = 'gradient' | 'deconvnet' | 'guided-backprop';
 
 /**
- * Sends the signal `G` back through layer `i`: the transpose of the layer's Jacobian (vector-
- * Jacobian product), except at ReLU where deconvnet passes `max(G, 0)` (Zeiler & Fergus 2014) and
- * guided backprop `max(G, 0) ⊙ [x > 0]` (Springenberg et al. 2015).
+ * Sends the signal `G` back through single-input node `i`: the transpose of the node's Jacobian
+ * (vector-Jacobian product), except at ReLU (and ReLU6) where deconvnet passes `max(G, 0)` (Zeiler
+ * & Fergus 2014) and guided backprop `max(G, 0) ⊙ [x > 0]` (Springenberg et al. 2015); ReLU6 and
+ * clip mask the signal where their input is outside `(min, max)`.
  */
 export function gradStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G: T, mode: GradientMode): T {
   const { ops } = pm;
-  const layer = pm.model.layers[i];
-  const x = trace.acts[i];
-  const y = trace.acts[i + 1];
-  const g = trace.geometry[i];
+  const layer = pm.model.layers[i]!;
+  const src = inputIndex(trace, i);
+  const x = trace.acts[src]!;
+  const y = trace.acts[i + 1]!;
+  const g = trace.geometry[i]!;
+  const inShape = [trace.batch, ...trace.shapes[src]!];
   const times = (a: T, b: T): T => {
     const r = ops.binary('mul', a, b);
     ops.dispose(b);
@@ -25,20 +28,37 @@ export function gradStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G:
     ops.dispose(t);
     return r;
   };
+  // Global pools: the windowed map on a [N, 1, 1, C] view.
+  const pooled = (t: T): T => ops.reshape(t, [trace.batch, 1, 1, trace.shapes[i + 1]![0]!]);
   switch (layer.kind) {
     case 'linear': return ops.denseT(G, pm.weight(i, 'id'));
-    case 'conv2d': return ops.convT(G, pm.weight(i, 'id'), g!);
-    case 'sumpool': return scaled(ops.windowSumT(G, g!), 1 / Math.sqrt(g!.kH * g!.kW));
-    case 'avgpool': return scaled(ops.windowSumT(G, g!), 1 / (g!.kH * g!.kW));
-    case 'maxpool': return ops.maxRoute(x, y, G, g!);
-    case 'flatten': return ops.reshape(G, [trace.batch, ...trace.shapes[i]]);
+    case 'conv2d': return ops.convT(G, pm.weight(i, 'id'), g);
+    case 'depthwiseconv2d': return ops.depthwiseConvT(G, pm.weight(i, 'id'), g);
+    case 'batchnorm': return ops.affine(G, pm.weight(i, 'id'), null);
+    case 'sumpool': return scaled(ops.windowSumT(G, g), 1 / Math.sqrt(g.kH * g.kW));
+    case 'avgpool': return scaled(ops.windowSumT(G, g), 1 / (g.kH * g.kW));
+    case 'globalavgpool': return scaled(ops.windowSumT(pooled(G), g), 1 / (g.kH * g.kW));
+    case 'maxpool': return ops.maxRoute(x, y, G, g);
+    case 'globalmaxpool': return ops.maxRoute(x, pooled(y), pooled(G), g);
+    case 'flatten':
+    case 'reshape':
+    case 'identity':
+      return ops.reshape(G, inShape);
+    case 'pad': return ops.crop(G, layer.padding);
     case 'relu':
       if (mode === 'gradient') return times(G, ops.unary('step', x));
       if (mode === 'deconvnet') return ops.unary('relu', G);
       return times(ops.unary('relu', G), ops.unary('step', x));
+    case 'relu6':
+      if (mode === 'gradient') return times(G, ops.inside(x, 0, 6));
+      if (mode === 'deconvnet') return ops.unary('relu', G);
+      return times(ops.unary('relu', G), ops.inside(x, 0, 6));
+    case 'clip': return times(G, ops.inside(x, layer.min, layer.max));
     case 'tanh': return times(G, ops.unary('tanhGrad', y));
     case 'sigmoid': return times(G, ops.unary('sigmoidGrad', y));
     case 'softmax': return ops.softmaxT(y, G);
-    default: throw new Error(`graph node ${layer.kind}: engine not yet merged`);
+    case 'add':
+    case 'concat':
+      return G;
   }
 }

@@ -1,9 +1,9 @@
 import { LrpError } from '../errors.js';
-import { layerWhere } from '../model/layers.js';
+import { isParamLayer, layerWhere } from '../model/layers.js';
 import type { WindowGeometry } from '../model/shapes.js';
 import type { Rule } from '../rules/rule.js';
 import { repeatPerSample, showShape, sizeOf } from '../tensor.js';
-import type { Trace } from './forward.js';
+import { type Trace, inputIndex } from './forward.js';
 import type { Ops } from './ops.js';
 import { type ParamMode, type PreparedModel, modifyValue } from './prepared.js';
 import { type Group, type InputMode, ruleGroups } from './rule-terms.js';
@@ -17,15 +17,29 @@ interface LinearMap<T> {
 
 function weightedMap<T>(pm: PreparedModel<T>, i: number, g: WindowGeometry | null, mode: ParamMode): LinearMap<T> | null {
   const { ops } = pm;
-  const layer = pm.model.layers[i];
-  if (layer.kind === 'linear' || layer.kind === 'conv2d') {
-    const w = pm.weight(i, mode);
-    return layer.kind === 'linear'
-      ? { forward: (x, b) => ops.dense(x, w, b), transpose: (s) => ops.denseT(s, w) }
-      : { forward: (x, b) => ops.conv(x, w, b, g!), transpose: (s) => ops.convT(s, w, g!) };
+  const layer = pm.model.layers[i]!;
+  switch (layer.kind) {
+    case 'linear': {
+      const w = pm.weight(i, mode);
+      return { forward: (x, b) => ops.dense(x, w, b), transpose: (s) => ops.denseT(s, w) };
+    }
+    case 'conv2d': {
+      const w = pm.weight(i, mode);
+      return { forward: (x, b) => ops.conv(x, w, b, g!), transpose: (s) => ops.convT(s, w, g!) };
+    }
+    case 'depthwiseconv2d': {
+      const w = pm.weight(i, mode);
+      return { forward: (x, b) => ops.depthwiseConv(x, w, b, g!), transpose: (s) => ops.depthwiseConvT(s, w, g!) };
+    }
+    case 'batchnorm': {
+      // An unfolded BatchNorm is a dense layer with the diagonal weight `scale` and bias `shift`.
+      const w = pm.weight(i, mode);
+      return { forward: (x, b) => ops.affine(x, w, b), transpose: (s) => ops.affine(s, w, null) };
+    }
+    default:
   }
   // Pools: an implicit weight of 1 (sum) or 1/area (average) on every window element.
-  const c = modifyValue(mode, layer.kind === 'avgpool' ? 1 / (g!.kH * g!.kW) : 1);
+  const c = modifyValue(mode, layer.kind === 'avgpool' || layer.kind === 'globalavgpool' ? 1 / (g!.kH * g!.kW) : 1);
   if (c === 0) return null;
   const scaled = (t: T): T => {
     if (c === 1) return t;
@@ -60,8 +74,9 @@ function isPlainGroup(group: Group, parts: number): boolean {
 /** Relevance through a weighted or window-sum layer by the generic ratio groups of its rule. */
 function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, groups: readonly Group[], rule: Rule): T {
   const { ops } = pm;
-  const x = trace.acts[i];
-  const g = trace.geometry[i];
+  const src = inputIndex(trace, i);
+  const x = trace.acts[src]!;
+  const g = trace.geometry[i]!;
   const where = layerWhere(pm.model.layers, i);
   const inputs = new Map<InputMode, T>();
   const input = (mode: InputMode): T => {
@@ -70,7 +85,7 @@ function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, g
       if (mode === 'id') t = x;
       else if (mode === 'low' || mode === 'high') {
         if (rule.name !== 'zbox') throw new LrpError('E_RULE', `input mode ${mode} needs the zbox rule`, where);
-        t = boundTensor(ops, rule[mode], trace.batch, trace.shapes[i], where);
+        t = boundTensor(ops, rule[mode], trace.batch, trace.shapes[src]!, where);
       } else t = ops.unary(mode, x);
       inputs.set(mode, t);
     }
@@ -88,7 +103,8 @@ function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, g
       .filter((p): p is { term: typeof p.term; map: LinearMap<T> } => p.map !== null);
     if (parts.length === 0) continue;
     // The bias joins the first term, whose sign is +1 in every group of ruleGroups.
-    const weighted = pm.model.layers[i].kind === 'linear' || pm.model.layers[i].kind === 'conv2d';
+    const layer = pm.model.layers[i]!;
+    const weighted = isParamLayer(layer) || layer.kind === 'batchnorm';
     // Where ρ is the identity (LRP-0, ε, the gradient-like part of composites), z = W·x + b is
     // the layer's forward output, already in the trace: reuse it (same kernel, same bits).
     const reuse = weighted && isPlainGroup(group, parts.length);
@@ -123,31 +139,51 @@ function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, g
  */
 export function lrpStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, rule: Rule | null): T {
   const { ops } = pm;
-  const layer = pm.model.layers[i];
-  const inShape = [trace.batch, ...trace.shapes[i]];
+  const layer = pm.model.layers[i]!;
+  const src = inputIndex(trace, i);
+  const inShape = [trace.batch, ...trace.shapes[src]!];
   if (rule?.name === 'pass') {
-    if (sizeOf(trace.shapes[i]) !== sizeOf(trace.shapes[i + 1])) {
-      throw new LrpError('E_RULE', `rule 'pass' needs equal input and output sizes, got ${showShape(trace.shapes[i])} and ${showShape(trace.shapes[i + 1])}`, layerWhere(pm.model.layers, i));
+    if (sizeOf(trace.shapes[src]!) !== sizeOf(trace.shapes[i + 1]!)) {
+      throw new LrpError('E_RULE', `rule 'pass' needs equal input and output sizes, got ${showShape(trace.shapes[src]!)} and ${showShape(trace.shapes[i + 1]!)}`, layerWhere(pm.model.layers, i));
     }
     return ops.reshape(R, inShape);
   }
   const r = rule ?? { name: 'simple' as const };
+  // Global pools work as their windowed counterparts on a [N, 1, 1, C] view of the relevance.
+  const pooled = (): T => ops.reshape(R, [trace.batch, 1, 1, trace.shapes[i + 1]![0]!]);
   switch (layer.kind) {
     case 'linear':
     case 'conv2d':
+    case 'depthwiseconv2d':
+    case 'batchnorm':
+      return groupsStep(pm, trace, i, R, ruleGroups(r, false), r);
     case 'sumpool':
     case 'avgpool':
-      return groupsStep(pm, trace, i, R, ruleGroups(r, layer.kind !== 'linear' && layer.kind !== 'conv2d'), r);
+      return groupsStep(pm, trace, i, R, ruleGroups(r, true), r);
+    case 'globalavgpool':
+      return groupsStep(pm, trace, i, pooled(), ruleGroups(r, true), r);
     case 'maxpool':
-      if (r.name === 'flat' || r.name === 'ww') return groupsStep(pm, trace, i, R, ruleGroups({ name: 'flat' }, true), r);
-      return ops.maxRoute(trace.acts[i], trace.acts[i + 1], R, trace.geometry[i]!);
+    case 'globalmaxpool': {
+      const Rw = layer.kind === 'maxpool' ? R : pooled();
+      if (r.name === 'flat' || r.name === 'ww') return groupsStep(pm, trace, i, Rw, ruleGroups({ name: 'flat' }, true), r);
+      const y = trace.acts[i + 1]!;
+      return ops.maxRoute(trace.acts[src]!, layer.kind === 'maxpool' ? y : ops.reshape(y, ops.shape(Rw)), Rw, trace.geometry[i]!);
+    }
+    case 'pad':
+      return ops.crop(R, layer.padding);
     case 'flatten':
+    case 'reshape':
       return ops.reshape(R, inShape);
     case 'relu':
     case 'tanh':
     case 'sigmoid':
     case 'softmax':
+    case 'relu6':
+    case 'clip':
+    case 'identity':
       return R;
-    default: throw new Error(`graph node ${layer.kind}: engine not yet merged`);
+    case 'add':
+    case 'concat':
+      throw new LrpError('E_RULE', `a ${layer.kind} node has several inputs (see node-steps.ts)`, layerWhere(pm.model.layers, i));
   }
 }

@@ -123,6 +123,27 @@ export interface Ops<T> {
   softmax(x: T): T;
   /** Vector-Jacobian product of softmax: `y ⊙ (s − Σ_j y_j s_j)` per row, `y = softmax(x)`. */
   softmaxT(y: T, s: T): T;
+  /** Per-channel affine map on the last axis: `x[..., c]·scale[c] (+ shift[c])` (BatchNorm, diagonal layers). */
+  affine(x: T, scale: T, shift: T | null): T;
+  /**
+   * Depthwise cross-correlation of `x[N, H, W, C]` with `w[kh, kw, C, M]` (+ `b[C·M]`) → `[N, oh, ow, C·M]`,
+   * output channel `c·M + m` (zero padding and dilation per `g`).
+   */
+  depthwiseConv(x: T, w: T, b: T | null, g: WindowGeometry): T;
+  /** Transpose of {@link Ops.depthwiseConv}: `s[N, oh, ow, C·M]` → `[N, H, W, C]`. */
+  depthwiseConvT(s: T, w: T, g: WindowGeometry): T;
+  /** `min(max(x, lo), hi)` elementwise. */
+  clip(x: T, lo: number, hi: number): T;
+  /** `lo < x < hi ? 1 : 0` elementwise: the derivative of {@link Ops.clip}. */
+  inside(x: T, lo: number, hi: number): T;
+  /** Concatenation along `axis` of the full (batch-first) shape, `axis ≥ 1`; the parts agree elsewhere. */
+  concat(parts: readonly T[], axis: number): T;
+  /** Elements `[start, start + size)` along `axis` of the full shape. */
+  slice(x: T, axis: number, start: number, size: number): T;
+  /** Zero padding of H and W of `x[N, H, W, C]` by `[top, bottom, left, right]`. */
+  pad(x: T, padding: readonly [number, number, number, number]): T;
+  /** Inverse of {@link Ops.pad}: removes `[top, bottom, left, right]` rows and columns of `x[N, H, W, C]`. */
+  crop(x: T, padding: readonly [number, number, number, number]): T;
   /** Releases a tensor (no-op where memory is reclaimed otherwise). */
   dispose(t: T): void;
 }

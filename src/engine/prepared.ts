@@ -1,5 +1,5 @@
 import { LrpError } from '../errors.js';
-import { type Model, type ParamLayer, layerWhere } from '../model/layers.js';
+import { type BatchNormLayer, type Model, type ParamLayer, isParamLayer, layerWhere } from '../model/layers.js';
 import { FLOAT32_MAX } from './numeric-check.js';
 import type { Ops } from './ops.js';
 import { nonNegativeInputs } from './sign-analysis.js';
@@ -82,28 +82,33 @@ export class PreparedModel<T> {
     return v;
   }
 
-  /** Weights of layer `index` under `mode` (shape `[m, n]` or HWIO). */
+  /**
+   * Weights of node `index` under `mode`: `[m, n]` (dense), HWIO (conv), `[kh, kw, C, M]`
+   * (depthwise) or the per-channel `scale` `[C]` of a BatchNorm (a diagonal weight).
+   */
   weight(index: number, mode: ParamMode): T {
-    const layer = this.model.layers[index] as ParamLayer;
+    const layer = this.model.layers[index] as ParamLayer | BatchNormLayer;
     return this.get(`w${index}:${modeKey(mode)}`, () => {
-      const shape = layer.kind === 'linear' ? [layer.inputs, layer.outputs] : [...layer.filter];
-      return this.upload(index, `weight (${modeKey(mode)})`, mode === 'id' ? layer.weights : layer.weights.map((v) => modifyValue(mode, v)), shape);
+      const data = layer.kind === 'batchnorm' ? layer.scale : layer.weights;
+      const shape = layer.kind === 'linear' ? [layer.inputs, layer.outputs] : layer.kind === 'batchnorm' ? [data.length] : [...layer.filter];
+      return this.upload(index, `weight (${modeKey(mode)})`, mode === 'id' ? data : data.map((v) => modifyValue(mode, v)), shape);
     });
   }
 
-  /** Bias of layer `index` under `mode`, `null` for `zero`. */
+  /** Bias of node `index` under `mode` (a BatchNorm's `shift`), `null` for `zero`. */
   bias(index: number, mode: ParamMode): T | null {
     if (mode === 'zero') return null;
-    const layer = this.model.layers[index] as ParamLayer;
+    const layer = this.model.layers[index] as ParamLayer | BatchNormLayer;
+    const data = layer.kind === 'batchnorm' ? layer.shift : layer.bias;
     return this.get(`b${index}:${modeKey(mode)}`, () =>
-      this.upload(index, `bias (${modeKey(mode)})`, mode === 'id' ? layer.bias : layer.bias.map((v) => modifyValue(mode, v)), [layer.bias.length]),
+      this.upload(index, `bias (${modeKey(mode)})`, mode === 'id' ? data : data.map((v) => modifyValue(mode, v)), [data.length]),
     );
   }
 
-  /** Uploads every layer's weights and biases now (model upload at creation, not in the first run). */
+  /** Uploads every node's weights and biases now (model upload at creation, not in the first run). */
   uploadAll(): void {
     this.model.layers.forEach((layer, i) => {
-      if (layer.kind === 'linear' || layer.kind === 'conv2d') {
+      if (isParamLayer(layer) || layer.kind === 'batchnorm') {
         this.weight(i, 'id');
         this.bias(i, 'id');
       }

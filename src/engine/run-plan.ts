@@ -1,5 +1,6 @@
+import { isChain, nodeSources } from '../model/graph.js';
 import { type Layer, type LayerKind, type Model, layerWhere } from '../model/layers.js';
-import { type WindowGeometry, layerOutputShape, parameterCount } from '../model/shapes.js';
+import { type WindowGeometry, nodeOutputShape, parameterCount } from '../model/shapes.js';
 import { sizeOf } from '../tensor.js';
 import { geometryOf } from './forward.js';
 import { estimateRunBytes } from './memory-plan.js';
@@ -11,7 +12,9 @@ export interface LayerPlan {
   readonly kind: LayerKind;
   /** `layer 3 (Convolution)`, for messages. */
   readonly where: string;
-  /** Per-sample input and output shapes. */
+  /** Input nodes (`-1`: the model input). */
+  readonly inputs: readonly number[];
+  /** Per-sample input (the first input's, for add/concat) and output shapes. */
   readonly inShape: readonly number[];
   readonly outShape: readonly number[];
   /** Window geometry of conv/pool layers, `null` for others. */
@@ -29,7 +32,7 @@ export interface LayerPlan {
  */
 export interface RunPlan {
   readonly layers: readonly LayerPlan[];
-  /** `shapes[0]` the per-sample input, `shapes[i + 1]` the output of layer i. */
+  /** `shapes[0]` the per-sample input, `shapes[i + 1]` the output of node i. */
   readonly shapes: readonly (readonly number[])[];
   /** Samples in the request. */
   readonly batch: number;
@@ -47,28 +50,39 @@ export interface RunPlan {
 
 /**
  * Forward multiply-adds of `layer` on one sample: `m·n` for a dense layer, `oh·ow·nf·kh·kw·C` for a
- * convolution, `oh·ow·C·kh·kw` for a pooling window, one per element for activations and
- * SoftMax, none for Flatten.
+ * convolution, `oh·ow·C·M·kh·kw` for a depthwise one, `oh·ow·C·kh·kw` for a pooling window (global:
+ * the whole input), one per element for activations, SoftMax, BatchNorm, add (per input), concat
+ * and pad, none for Flatten, Reshape and Identity.
  */
 export function layerMacs(layer: Layer, inShape: readonly number[], outShape: readonly number[], g: WindowGeometry | null): number {
   switch (layer.kind) {
     case 'linear': return layer.inputs * layer.outputs;
     case 'conv2d': return sizeOf(outShape) * g!.kH * g!.kW * g!.inC;
+    case 'depthwiseconv2d': return sizeOf(outShape) * g!.kH * g!.kW;
     case 'sumpool':
     case 'avgpool':
-    case 'maxpool': return sizeOf(outShape) * g!.kH * g!.kW;
-    case 'flatten': return 0;
+    case 'maxpool':
+    case 'globalavgpool':
+    case 'globalmaxpool': return sizeOf(outShape) * g!.kH * g!.kW;
+    case 'flatten':
+    case 'reshape':
+    case 'identity': return 0;
     case 'relu':
     case 'tanh':
     case 'sigmoid':
-    case 'softmax': return sizeOf(inShape);
-    default: return sizeOf(outShape);
+    case 'softmax':
+    case 'relu6':
+    case 'clip':
+    case 'batchnorm': return sizeOf(inShape);
+    case 'add': return sizeOf(outShape) * (layer.from.length - 1);
+    case 'concat':
+    case 'pad': return sizeOf(outShape);
   }
 }
 
 /**
  * Plans a run of `model` on a batch of `batch` samples of per-sample shape `inShape`: shapes,
- * geometry and cost per layer, parameter and run bytes. Shapes that do not fit, and windows,
+ * geometry and cost per node (a graph's edges validated first, `E_FORMAT` naming the node), parameter and run bytes. Shapes that do not fit, and windows,
  * strides or padding absurd for their input, throw `E_SHAPE` naming the layer (see
  * `windowGeometry`). Needs only the layers' sizes, not their weights.
  */
@@ -77,19 +91,21 @@ export function planRun(model: Model, inShape: readonly number[], batch: number,
   const layers: LayerPlan[] = [];
   let params = 0;
   let forwardMacs = 0;
+  const sources = nodeSources(model);
   model.layers.forEach((layer, index) => {
     const where = layerWhere(model.layers, index);
-    const input = shapes[index]!;
+    const inputs = sources[index]!;
+    const input = shapes[inputs[0]! + 1]!;
     const geometry = geometryOf(layer, input, where);
-    const outShape = layerOutputShape(layer, input, where);
+    const outShape = nodeOutputShape(layer, inputs.map((j) => shapes[j + 1]!), where);
     const macs = layerMacs(layer, input, outShape, geometry);
     const p = parameterCount(layer);
     shapes.push(outShape);
-    layers.push({ index, kind: layer.kind, where, inShape: input, outShape, geometry, params: p, macs });
+    layers.push({ index, kind: layer.kind, where, inputs, inShape: input, outShape, geometry, params: p, macs });
     params += p;
     forwardMacs += macs;
   });
   const paramBytes = params * bytesPerElement;
-  const runBytes = estimateRunBytes(shapes, batch, bytesPerElement);
+  const runBytes = estimateRunBytes(shapes, batch, bytesPerElement, !isChain(model));
   return { layers, shapes, batch, bytesPerElement, paramBytes, runBytes, bytes: paramBytes + runBytes, forwardMacs };
 }

@@ -1,5 +1,5 @@
 import { LrpError } from '../errors.js';
-import { type Layer, type Model, layerWhere, nodeInputs } from './layers.js';
+import { type Layer, type Model, isParamLayer, layerWhere, nodeInputs } from './layers.js';
 
 /** Most inputs an `add` or `concat` node may have (more is not a model, it is a malformed file). */
 export const MAX_NODE_INPUTS = 1024;
@@ -52,4 +52,22 @@ export function isChain(model: Model): boolean {
     const from = nodeInputs(l, i);
     return from.length === 1 && from[0] === i - 1;
   });
+}
+
+/**
+ * The weighted nodes (dense, conv, depthwise) whose every input comes from the model input through
+ * no other weighted node: the "first layer" of composites (the one that sees raw input values). In
+ * a chain, the first weighted layer alone.
+ */
+export function firstWeightedNodes(model: Model): number[] {
+  const sources = nodeSources(model);
+  // raw[i + 1]: node i's output depends on the input through no weighted node (raw[0]: the input).
+  const raw: boolean[] = [true];
+  const firsts: number[] = [];
+  model.layers.forEach((layer, i) => {
+    const fed = sources[i]!.every((j) => raw[j + 1]);
+    if (fed && isParamLayer(layer)) firsts.push(i);
+    raw.push(fed && !isParamLayer(layer));
+  });
+  return firsts;
 }

@@ -1,5 +1,6 @@
 import { LrpError } from '../errors.js';
-import { type Model, isParamLayer } from '../model/layers.js';
+import { firstWeightedNodes } from '../model/graph.js';
+import type { Model } from '../model/layers.js';
 import { type Rule, rules } from './rule.js';
 
 /** Names of the built-in composites, as Zennit (Anders et al. 2021) names them. */
@@ -42,20 +43,23 @@ export function canonicalCompositeName(name: string): CompositeName | undefined 
 }
 
 function layerMap(model: Model, dense: Rule, conv: Rule, first: Rule | null): (Rule | null)[] {
-  const firstParam = model.layers.findIndex(isParamLayer);
+  const firsts = firstWeightedNodes(model);
   return model.layers.map((layer, i) => {
-    if (i === firstParam && first) return first;
+    if (first && firsts.includes(i)) return first;
     if (layer.kind === 'linear') return dense;
-    if (layer.kind === 'conv2d') return conv;
-    if (layer.kind === 'sumpool' || layer.kind === 'avgpool') return rules.simple();
+    if (layer.kind === 'conv2d' || layer.kind === 'depthwiseconv2d') return conv;
+    if (layer.kind === 'sumpool' || layer.kind === 'avgpool' || layer.kind === 'globalavgpool') return rules.simple();
     return null;
   });
 }
 
 /**
- * A built-in composite (Zennit's layer maps): dense layers get ε, convolutions z⁺ (`EpsilonPlus`),
- * γ (`EpsilonGammaBox`, first layer z^B) or α2β1 (`EpsilonAlpha2Beta1`); the `Flat` variants give the
- * first weighted layer the flat rule; sum/average pooling uses LRP-0, max pooling winner-take-all.
+ * A built-in composite (Zennit's layer maps): dense layers get ε, convolutions (depthwise too) z⁺
+ * (`EpsilonPlus`), γ (`EpsilonGammaBox`, first layer z^B) or α2β1 (`EpsilonAlpha2Beta1`); the `Flat`
+ * variants give the first weighted layer the flat rule; sum/average pooling (global too) uses LRP-0,
+ * max pooling winner-take-all; other nodes (add, an unfolded BatchNorm) their default, LRP-0. On a
+ * graph the "first weighted layer" is every dense/conv/depthwise node the input reaches through no
+ * other weighted node ({@link firstWeightedNodes}).
  */
 export function composite(name: CompositeName | string, options: CompositeOptions = {}): Composite {
   const eps = rules.epsilon(options.epsilon ?? 1e-6);

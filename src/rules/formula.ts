@@ -1,5 +1,5 @@
 import { LrpError } from '../errors.js';
-import type { Model } from '../model/layers.js';
+import { type Model, isParamLayer } from '../model/layers.js';
 import type { Method } from './method.js';
 import { type Rule, rules } from './rule.js';
 
@@ -45,10 +45,9 @@ export function resolveFormula(model: Model, formula: Formula): FormulaPlan {
   const none = model.layers.map(() => null);
   const perKind = (conv: Rule, dense: Rule, low: Rule | null): (Rule | null)[] =>
     model.layers.map((layer, i) => {
-      const weighted = layer.kind === 'linear' || layer.kind === 'conv2d';
-      if (weighted && low && i <= aux) return low;
+      if (isParamLayer(layer) && low && i <= aux) return low;
       if (layer.kind === 'linear') return dense;
-      if (layer.kind === 'conv2d' || layer.kind === 'sumpool' || layer.kind === 'avgpool') return conv;
+      if (layer.kind === 'conv2d' || layer.kind === 'depthwiseconv2d' || layer.kind === 'sumpool' || layer.kind === 'avgpool' || layer.kind === 'globalavgpool') return conv;
       return null;
     });
   switch (code) {

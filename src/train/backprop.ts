@@ -3,6 +3,7 @@ import { gradStep } from '../engine/grad-step.js';
 import type { Ops } from '../engine/ops.js';
 import type { PreparedModel } from '../engine/prepared.js';
 import { LrpError } from '../errors.js';
+import { isChain } from '../model/graph.js';
 import { isParamLayer, layerWhere } from '../model/layers.js';
 import type { WindowGeometry } from '../model/shapes.js';
 import { sizeOf } from '../tensor.js';
@@ -47,6 +48,7 @@ export function batchGradients<T>(pm: PreparedModel<T>, x: T, targets: Float64Ar
   const layers: (LayerGradient | null)[] = model.layers.map(() => null);
   let G = ops.tensor(result.grad, [n, ...trace.shapes[L]!]);
   // the signal need not travel below the first weight layer
+  if (!isChain(model)) throw new LrpError('E_USAGE', 'training runs on chains of layers (this model is a graph)');
   const first = model.layers.findIndex(isParamLayer);
   for (let i = L - 1; i >= first && first >= 0; i--) {
     const layer = model.layers[i]!;

@@ -4,15 +4,10 @@ import { firstNonFiniteValue } from '../../engine/numeric-check.js';
 import type { WindowGeometry } from '../../model/shapes.js';
 import { showShape, sizeOf } from '../../tensor.js';
 
-/** A float64 host tensor of the js backend. */
-export interface JsTensor {
-  readonly data: Float64Array;
-  readonly shape: readonly number[];
-}
+import * as graph from './graph-ops.js';
+import { type JsTensor, jsTensor as t } from './js-tensor.js';
 
-function t(data: Float64Array, shape: readonly number[]): JsTensor {
-  return { data, shape };
-}
+export type { JsTensor };
 
 function sameShape(a: JsTensor, b: JsTensor, op: string): void {
   if (a.data.length !== b.data.length) {
@@ -46,10 +41,10 @@ function forEachWindow(n: number, g: WindowGeometry, outC: number, fn: (o: numbe
       for (let ox = 0; ox < g.outW; ox++) {
         const o = ((b * g.outH + oy) * g.outW + ox) * outC;
         for (let ky = 0; ky < g.kH; ky++) {
-          const iy = oy * g.sH + ky - g.pad[0];
+          const iy = oy * g.sH + ky * g.dH - g.pad[0];
           if (iy < 0 || iy >= g.inH) continue;
           for (let kx = 0; kx < g.kW; kx++) {
-            const ix = ox * g.sW + kx - g.pad[2];
+            const ix = ox * g.sW + kx * g.dW - g.pad[2];
             if (ix < 0 || ix >= g.inW) continue;
             fn(o, ((b * g.inH + iy) * g.inW + ix) * g.inC, ky, kx);
           }
@@ -273,6 +268,49 @@ export class JsOps implements Ops<JsTensor> {
       for (let j = 0; j < d; j++) out[r + j] = y.data[r + j]! * (s.data[r + j]! - dot);
     }
     return t(out, y.shape);
+  }
+
+  affine(x: JsTensor, scale: JsTensor, shift: JsTensor | null): JsTensor {
+    return graph.affine(x, scale, shift);
+  }
+  depthwiseConv(x: JsTensor, w: JsTensor, b: JsTensor | null, g: WindowGeometry): JsTensor {
+    const n = x.shape[0]!;
+    const [, , c, m] = w.shape as [number, number, number, number];
+    const out = new Float64Array(n * g.outH * g.outW * c * m);
+    if (b) for (let o = 0; o < out.length; o++) out[o] = b.data[o % (c * m)]!;
+    forEachWindow(n, g, c * m, (o, i, ky, kx) => {
+      const wBase = (ky * g.kW + kx) * c * m;
+      for (let j = 0; j < c * m; j++) out[o + j] += x.data[i + Math.floor(j / m)]! * w.data[wBase + j]!;
+    });
+    return t(out, [n, g.outH, g.outW, c * m]);
+  }
+  depthwiseConvT(s: JsTensor, w: JsTensor, g: WindowGeometry): JsTensor {
+    const n = s.shape[0]!;
+    const [, , c, m] = w.shape as [number, number, number, number];
+    const out = new Float64Array(n * g.inH * g.inW * c);
+    forEachWindow(n, g, c * m, (o, i, ky, kx) => {
+      const wBase = (ky * g.kW + kx) * c * m;
+      for (let j = 0; j < c * m; j++) out[i + Math.floor(j / m)] += s.data[o + j]! * w.data[wBase + j]!;
+    });
+    return t(out, [n, g.inH, g.inW, c]);
+  }
+  clip(x: JsTensor, lo: number, hi: number): JsTensor {
+    return t(x.data.map((v) => Math.min(Math.max(v, lo), hi)), x.shape);
+  }
+  inside(x: JsTensor, lo: number, hi: number): JsTensor {
+    return t(x.data.map((v) => (v > lo && v < hi ? 1 : 0)), x.shape);
+  }
+  concat(parts: readonly JsTensor[], axis: number): JsTensor {
+    return graph.concat(parts, axis);
+  }
+  slice(x: JsTensor, axis: number, start: number, size: number): JsTensor {
+    return graph.slice(x, axis, start, size);
+  }
+  pad(x: JsTensor, padding: readonly [number, number, number, number]): JsTensor {
+    return graph.pad(x, padding);
+  }
+  crop(x: JsTensor, padding: readonly [number, number, number, number]): JsTensor {
+    return graph.crop(x, padding);
   }
 
   dispose(): void {}

@@ -21,11 +21,11 @@ export interface WasmExports {
   gemmScratchBytes(M: number, N: number, K: number): number;
   im2col(
     x: number, cols: number, inH: number, inW: number, C: number, outH: number, outW: number,
-    kH: number, kW: number, sH: number, sW: number, padT: number, padL: number, p0: number, rows: number,
+    kH: number, kW: number, sH: number, sW: number, padT: number, padL: number, p0: number, rows: number, dH: number, dW: number,
   ): void;
   col2im(
     cols: number, out: number, inH: number, inW: number, C: number, outH: number, outW: number,
-    kH: number, kW: number, sH: number, sW: number, padT: number, padL: number, p0: number, rows: number,
+    kH: number, kW: number, sH: number, sW: number, padT: number, padL: number, p0: number, rows: number, dH: number, dW: number,
   ): void;
   fillRows(c: number, b: number, rows: number, n: number): void;
   windowReduce(
@@ -40,6 +40,17 @@ export interface WasmExports {
     x: number, y: number, s: number, out: number, N: number, inH: number, inW: number, C: number,
     outH: number, outW: number, kH: number, kW: number, sH: number, sW: number, padT: number, padL: number,
   ): void;
+  affine(x: number, scale: number, shift: number, out: number, rows: number, C: number, hasShift: number): void;
+  depthwise(
+    x: number, w: number, b: number, out: number, N: number, inH: number, inW: number, C: number, M: number, outH: number, outW: number,
+    kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, padT: number, padL: number, hasBias: number,
+  ): void;
+  depthwiseT(
+    s: number, w: number, out: number, N: number, inH: number, inW: number, C: number, M: number, outH: number, outW: number,
+    kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, padT: number, padL: number,
+  ): void;
+  clip(x: number, lo: number, hi: number, out: number, n: number): void;
+  inside(x: number, lo: number, hi: number, out: number, n: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   binary(op: number, a: number, b: number, out: number, n: number): void;
   scale(x: number, c: number, out: number, n: number): void;

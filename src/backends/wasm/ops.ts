@@ -5,6 +5,7 @@ import type { WindowGeometry } from '../../model/shapes.js';
 import { showShape, sizeOf } from '../../tensor.js';
 import { type MemoryStats, WasmMemory } from './memory.js';
 import { BINARY_CODES, UNARY_CODES, type WasmCore, type WasmExports, type WasmInitOptions, initWasm, initWasmSync } from './module.js';
+import * as graph from './graph-ops.js';
 import { WasmTensor } from './wasm-tensor.js';
 
 export { WasmTensor };
@@ -207,7 +208,7 @@ export class WasmOps implements Ops<WasmTensor> {
   /** Whether the column matrix of `g` is the input itself (1×1 stride-1 unpadded, or one full window). */
   private static im2colIsIdentity(g: WindowGeometry): boolean {
     const [t, b, l, r] = g.pad;
-    if (t !== 0 || b !== 0 || l !== 0 || r !== 0) return false;
+    if (t !== 0 || b !== 0 || l !== 0 || r !== 0 || g.dH !== 1 || g.dW !== 1) return false;
     return (g.kH === 1 && g.kW === 1 && g.sH === 1 && g.sW === 1) || (g.kH === g.inH && g.kW === g.inW);
   }
 
@@ -248,7 +249,7 @@ export class WasmOps implements Ops<WasmTensor> {
     const [padT, , padL] = g.pad;
     this.overColumnChunks(P, KK, (chunk) => this.ex.gemmScratchBytes(chunk, nf, KK), (cols, scratch, p0, rows) => {
       if (b && p0 === 0) this.ex.fillRows(out.ptr, b.ptr, P, nf);
-      this.ex.im2col(x.ptr, cols, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows);
+      this.ex.im2col(x.ptr, cols, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows, g.dH, g.dW);
       this.ex.gemm(0, 0, rows, nf, KK, cols, KK, w.ptr, nf, out.ptr + p0 * nf * 4, nf, acc, scratch);
     });
     return out;
@@ -271,7 +272,7 @@ export class WasmOps implements Ops<WasmTensor> {
     const [padT, , padL] = g.pad;
     this.overColumnChunks(P, KK, (chunk) => this.ex.gemmScratchBytes(chunk, KK, nf), (cols, scratch, p0, rows) => {
       this.ex.gemm(0, 1, rows, KK, nf, s.ptr + p0 * nf * 4, nf, w.ptr, nf, cols, KK, 0, scratch);
-      this.ex.col2im(cols, out.ptr, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows);
+      this.ex.col2im(cols, out.ptr, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows, g.dH, g.dW);
     });
     return out;
   }
@@ -298,7 +299,7 @@ export class WasmOps implements Ops<WasmTensor> {
     }
     const [padT, , padL] = g.pad;
     this.overColumnChunks(P, KK, (chunk) => this.ex.gemmScratchBytes(KK, nf, chunk), (cols, scratch, p0, rows) => {
-      this.ex.im2col(x.ptr, cols, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows);
+      this.ex.im2col(x.ptr, cols, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, p0, rows, g.dH, g.dW);
       this.ex.gemm(1, 0, KK, nf, rows, cols, KK, s.ptr + p0 * nf * 4, nf, out.ptr, nf, p0 > 0 ? 1 : 0, scratch);
     });
     return out;
@@ -392,6 +393,19 @@ export class WasmOps implements Ops<WasmTensor> {
     this.ex.softmaxT(y.ptr, s.ptr, out.ptr, rows, d);
     return out;
   }
+
+  private get kernels(): graph.WasmKernelContext {
+    return { ex: this.ex, mem: this.mem, out: (shape) => this.out(shape) };
+  }
+  affine(x: WasmTensor, scale: WasmTensor, shift: WasmTensor | null): WasmTensor { return graph.affine(this.kernels, x, scale, shift); }
+  depthwiseConv(x: WasmTensor, w: WasmTensor, b: WasmTensor | null, g: WindowGeometry): WasmTensor { return graph.depthwiseConv(this.kernels, x, w, b, g); }
+  depthwiseConvT(s: WasmTensor, w: WasmTensor, g: WindowGeometry): WasmTensor { return graph.depthwiseConvT(this.kernels, s, w, g); }
+  clip(x: WasmTensor, lo: number, hi: number): WasmTensor { return graph.clip(this.kernels, x, lo, hi, false); }
+  inside(x: WasmTensor, lo: number, hi: number): WasmTensor { return graph.clip(this.kernels, x, lo, hi, true); }
+  concat(parts: readonly WasmTensor[], axis: number): WasmTensor { return graph.concat(this.kernels, parts, axis); }
+  slice(x: WasmTensor, axis: number, start: number, size: number): WasmTensor { return graph.slice(this.kernels, x, axis, start, size); }
+  pad(x: WasmTensor, p: readonly [number, number, number, number]): WasmTensor { return graph.padOrCrop(this.kernels, x, p, false); }
+  crop(x: WasmTensor, p: readonly [number, number, number, number]): WasmTensor { return graph.padOrCrop(this.kernels, x, p, true); }
 
   /** Frees a param's region (and that of every reshape sharing it); arena tensors wait for endScope. */
   dispose(t: WasmTensor): void {

@@ -1,0 +1,101 @@
+import { LrpError } from '../errors.js';
+import { layerWhere } from '../model/layers.js';
+import { concatAxis } from '../model/shapes.js';
+import type { Rule } from '../rules/rule.js';
+import { repeatPerSample, sizeOf } from '../tensor.js';
+import type { Trace } from './forward.js';
+import { type GradientMode, gradStep } from './grad-step.js';
+import { lrpStep } from './lrp-step.js';
+import type { Ops } from './ops.js';
+import { type PreparedModel, modifyValue } from './prepared.js';
+import { type InputMode, ruleGroups } from './rule-terms.js';
+
+/**
+ * Relevance (or gradient) of one node for each of its inputs, in the order of its `from`:
+ * single-input nodes through {@link lrpStep} / {@link gradStep}, `add` and `concat` here.
+ */
+
+/** `concat`: each input gets its slice of the signal along the node's axis. */
+function concatSplit<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T): T[] {
+  const layer = pm.model.layers[i]!;
+  const sources = trace.sources[i]!;
+  const rank = trace.shapes[i + 1]!.length;
+  const axis = concatAxis(layer.kind === 'concat' ? layer.axis : -1, rank, layerWhere(pm.model.layers, i));
+  let start = 0;
+  return sources.map((k) => {
+    const size = trace.shapes[k]![axis]!;
+    const part = pm.ops.slice(R, axis + 1, start, size);
+    start += size;
+    return part;
+  });
+}
+
+function sumInto<T>(ops: Ops<T>, acc: T | null, t: T, sign: number): T {
+  const term = sign === 1 ? t : ops.scale(t, sign);
+  if (acc === null) return term;
+  const s = ops.binary('add', acc, term);
+  ops.dispose(acc);
+  ops.dispose(term);
+  return s;
+}
+
+/**
+ * `add` under a rule: an add node is a dense layer with weight 1 from every input element to its
+ * sum, so every rule applies through its ratio groups (`R_k = x_k · R / stab(Σ_k x_k)` for LRP-0 and
+ * ε; z⁺ and α-β split the contributions by sign; flat and w² share equally). No bias.
+ */
+function addSplit<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, rule: Rule | null): T[] {
+  const { ops } = pm;
+  const where = layerWhere(pm.model.layers, i);
+  const r = rule ?? { name: 'simple' as const };
+  if (r.name === 'pass') throw new LrpError('E_RULE', "rule 'pass' needs one input; an add node splits relevance by its inputs' shares", where);
+  const xs = trace.sources[i]!.map((k) => trace.acts[k]!);
+  const sample = trace.shapes[i + 1]!;
+  const temps: T[] = [];
+  const input = (x: T, mode: InputMode): T => {
+    if (mode === 'id') return x;
+    let t: T;
+    if (mode === 'low' || mode === 'high') {
+      if (r.name !== 'zbox') throw new LrpError('E_RULE', `input mode ${mode} needs the zbox rule`, where);
+      t = ops.tensor(repeatPerSample(r[mode], trace.batch, sizeOf(sample), 'zbox bound', 'the node input', where), [trace.batch, ...sample]);
+    } else t = ops.unary(mode, x);
+    temps.push(t);
+    return t;
+  };
+  const times = (t: T, c: number): T => (c === 1 ? t : ops.scale(t, c));
+  const out: (T | null)[] = xs.map(() => null);
+  for (const group of ruleGroups(r, false)) {
+    const terms = group.terms.map((term) => ({ term, c: modifyValue(term.w, 1) })).filter((p) => p.c !== 0);
+    if (terms.length === 0) continue;
+    const plain = terms.length === 1 && terms[0]!.term.x === 'id' && terms[0]!.c === 1 && terms[0]!.term.sign === 1;
+    let z: T | null = plain ? trace.acts[i + 1]! : null;
+    if (!plain) for (const x of xs) for (const { term, c } of terms) z = sumInto(ops, z, times(input(x, term.x), c), term.sign);
+    const s = ops.divStab(R, z!, { eps: group.eps });
+    if (!plain) ops.dispose(z!);
+    xs.forEach((x, k) => {
+      let contrib: T | null = null;
+      for (const { term, c } of terms) contrib = sumInto(ops, contrib, ops.binary('mul', times(input(x, term.x), c), s), term.sign);
+      if (contrib !== null) out[k] = sumInto(ops, out[k] ?? null, times(contrib, group.coef), 1);
+    });
+    ops.dispose(s);
+  }
+  for (const t of temps) ops.dispose(t);
+  return out.map((t, k) => t ?? ops.scale(xs[k]!, 0));
+}
+
+/** LRP relevance of node `i` for each of its inputs, from the relevance `R` at its output. */
+export function lrpNodeStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, rule: Rule | null): T[] {
+  const layer = pm.model.layers[i]!;
+  if (layer.kind === 'add') return addSplit(pm, trace, i, R, rule);
+  if (layer.kind === 'concat') return concatSplit(pm, trace, i, R);
+  return [lrpStep(pm, trace, i, R, rule)];
+}
+
+/** Gradient-family signal of node `i` for each of its inputs: `add` copies it, `concat` slices it. */
+export function gradNodeStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G: T, mode: GradientMode): T[] {
+  const layer = pm.model.layers[i]!;
+  if (layer.kind === 'add') return trace.sources[i]!.map((k) => pm.ops.reshape(G, [trace.batch, ...trace.shapes[k]!]));
+  if (layer.kind === 'concat') return concatSplit(pm, trace, i, G);
+  return [gradStep(pm, trace, i, G, mode)];
+}
+
