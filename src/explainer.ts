@@ -9,6 +9,7 @@ import type { Ops } from './engine/ops.js';
 import { PreparedModel } from './engine/prepared.js';
 import { LrpError } from './errors.js';
 import { dropSoftmax } from './model/build.js';
+import { type FoldedBatchNorm, foldBatchNorms } from './model/canonize.js';
 import type { Model } from './model/layers.js';
 import { type RunPlan, planRun } from './engine/run-plan.js';
 import { type RulePlan, type RuleSpec, resolveRules } from './rules/plan.js';
@@ -26,6 +27,12 @@ export interface ExplainerOptions extends Limits {
   readonly backend?: BackendName | Ops<unknown>;
   /** Keep a final SoftMax layer (dropped by default, as the toolbox demos do: explain the logits). */
   readonly keepSoftmax?: boolean;
+  /**
+   * Canonize the model first (default `true`): fold each BatchNorm into the dense/conv/depthwise
+   * node before it ({@link foldBatchNorms}, Zennit's MergeBatchNorm), so LRP rules see one layer.
+   * `false` keeps BatchNorm nodes, explained as diagonal linear layers under their own rule.
+   */
+  readonly canonize?: boolean;
   /**
    * Bytes of backend storage an idle explainer may keep (default {@link DEFAULT_RETAIN_MEMORY},
    * 256 MiB): when the last forward pass is disposed and the wasm instance's memory grew beyond
@@ -207,10 +214,12 @@ export class ForwardPass {
 export class Explainer {
   /** @internal */
   constructor(
-    /** The model as explained (final SoftMax dropped unless kept). */
+    /** The model as explained (final SoftMax dropped unless kept, BatchNorms folded unless `canonize: false`). */
     readonly model: Model,
     private readonly pm: PreparedModel<unknown>,
     private readonly options: ExplainerOptions,
+    /** The BatchNorms folded by canonization (empty with `canonize: false`). */
+    readonly folded: readonly FoldedBatchNorm[] = [],
   ) {}
 
   /** The backend's name (`js`, `wasm`, ...). */
@@ -281,12 +290,13 @@ export class Explainer {
  */
 export async function createExplainer(model: Model, options: ExplainerOptions = {}): Promise<Explainer> {
   const ops = typeof options.backend === 'object' ? options.backend : await createBackend(options.backend ?? 'auto');
-  const m = options.keepSoftmax ? model : dropSoftmax(model);
+  const kept = options.keepSoftmax ? model : dropSoftmax(model);
+  const { model: m, folded } = options.canonize === false ? { model: kept, folded: [] } : foldBatchNorms(kept);
   const { maxMemory } = resolveLimits(options);
   const retain = options.retainMemory ?? DEFAULT_RETAIN_MEMORY;
   if (!(retain >= 0)) throw new LrpError('E_USAGE', `retainMemory must be a number of bytes >= 0, got ${String(retain)}`, 'retainMemory');
   ops.limitMemory?.(maxMemory);
   const pm = new PreparedModel(ops, m, { checkFinite: !options.allowNonFinite });
   pm.uploadAll();
-  return new Explainer(m, pm, options);
+  return new Explainer(m, pm, options, folded);
 }

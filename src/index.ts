@@ -8,10 +8,15 @@
  */
 export { LrpError, type LrpErrorCode } from './errors.js';
 export { type Tensor, type NdArray, type DType, type TypedArray, sizeOf, toFloat64 } from './tensor.js';
-export type { Layer, LayerKind, LinearLayer, Conv2dLayer, PoolLayer, SimpleLayer, Model, Padding } from './model/layers.js';
-export { isParamLayer, layerName } from './model/layers.js';
+export type {
+  Layer, LayerKind, LinearLayer, Conv2dLayer, PoolLayer, SimpleLayer, Model, Padding, NodeEdges, ClipLayer, AddLayer, ConcatLayer,
+  BatchNormLayer, PadLayer, ReshapeLayer, DepthwiseConv2dLayer, ParamLayer,
+} from './model/layers.js';
+export { isParamLayer, layerName, nodeInputs } from './model/layers.js';
+export { nodeSources, nodeConsumers, isChain, firstWeightedNodes } from './model/graph.js';
+export { type Canonized, type FoldedBatchNorm, foldBatchNorms } from './model/canonize.js';
 export { linearLayer, conv2dLayer, poolLayer, simpleLayer, sequential, dropSoftmax } from './model/build.js';
-export { inferShapes, layerOutputShape, parameterCount } from './model/shapes.js';
+export { inferShapes, layerOutputShape, nodeOutputShape, parameterCount } from './model/shapes.js';
 export { type Rule, type RuleName, rules, ruleNames, parseRule, formatRule } from './rules/rule.js';
 export { type Method, methodNames, parseMethod } from './rules/method.js';
 export { type Composite, type CompositeName, type CompositeOptions, composite, compositeNames } from './rules/composite.js';

@@ -41,9 +41,9 @@ export function walkBackward<T>(pm: PreparedModel<T>, trace: Trace<T>, R0: T, ho
   const { ops } = pm;
   const L = pm.model.layers.length;
   // pending[k]: the signal gathered so far at acts index k.
-  const pending = new Array<T | undefined>(L + 1);
+  const pending = Array.from<T | undefined>({ length: L + 1 });
   pending[L] = R0;
-  const layers: (T | undefined)[] | null = keepLayers ? new Array<T | undefined>(L + 1) : null;
+  const layers: (T | undefined)[] | null = keepLayers ? Array.from<T | undefined>({ length: L + 1 }) : null;
   if (layers) layers[L] = R0;
   for (let i = L - 1; i >= stopAt; i--) {
     const R = pending[i + 1];

@@ -76,8 +76,16 @@ export function sequential(layers: readonly Layer[], where?: string): Model {
   return { layers: [...layers] };
 }
 
-/** The model without a final SoftMax (toolbox `drop_softmax_output_layer`). */
+/**
+ * The model without a final SoftMax (toolbox `drop_softmax_output_layer`). On a graph whose
+ * SoftMax reads another node than the one before it, the SoftMax becomes an `identity` node on
+ * that input (the output is then the logits, and node indices stay).
+ */
 export function dropSoftmax(model: Model): Model {
-  const last = model.layers[model.layers.length - 1];
-  return last?.kind === 'softmax' && model.layers.length > 1 ? { layers: model.layers.slice(0, -1) } : model;
+  const L = model.layers.length;
+  const last = model.layers[L - 1];
+  if (last?.kind !== 'softmax' || L < 2) return model;
+  const from = last.from;
+  if (from === undefined || (from.length === 1 && from[0] === L - 2)) return { layers: model.layers.slice(0, -1) };
+  return { layers: [...model.layers.slice(0, -1), { kind: 'identity', from }] };
 }
