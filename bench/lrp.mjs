@@ -1,8 +1,9 @@
 // Forward + ε-LRP images/s of lrpjs (js and wasm backends, one thread) against forward +
-// gradient×input (tf.grad) on @tensorflow/tfjs-backend-wasm in the same run, at batch 1/16/64/256.
+// gradient×input (tf.grad) on @tensorflow/tfjs-backend-wasm in the same run, at batch 1/16/64/256,
+// on LeNet-5, the MLP and a ResNet-style graph (eight residual blocks, batches up to 64).
 // Run: npm run build && node bench/lrp.mjs [--quick]
 import { createBackend, createExplainer } from '../dist/index.js';
-import { inputBatch, lenet5, mlp } from './models.mjs';
+import { inputBatch, lenet5, mlp, resnet8 } from './models.mjs';
 import { loadTfjsWasm, tfjsGradientTimesInput } from './tfjs-peer.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -26,12 +27,13 @@ function imagesPerSecond(run, batch, maxSeconds = minSeconds) {
 const tf = await loadTfjsWasm();
 const rows = [];
 let wasmPeak = 0;
-for (const bench of [lenet5(), mlp()]) {
+for (const bench of [lenet5(), mlp(), resnet8()]) {
   const ops = await createBackend('wasm');
   const wasm = await createExplainer(bench.model, { backend: ops });
   const js = await createExplainer(bench.model, { backend: 'js' });
   const peer = tfjsGradientTimesInput(tf, bench);
-  for (const batch of batches) {
+  // The ResNet-style graph: 40 M multiply-adds per image, so batches up to 64.
+  for (const batch of bench.resnet ? batches.filter((b) => b <= 64) : batches) {
     const x = inputBatch(batch, bench.inShape);
     const options = { rule: 'epsilon=0.01' };
     const w = imagesPerSecond(() => wasm.explain(x, options), batch);

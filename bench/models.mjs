@@ -46,6 +46,36 @@ export function mlp() {
   return { name: 'MLP 784-1296³-10', model: { layers }, inShape: [784], convs: [], dense };
 }
 
+/**
+ * A ResNet-style graph on 32×32×3: a 3×3 stem conv to 16 channels and ReLU, eight residual blocks
+ * (conv 3×3, ReLU, conv 3×3, add the block input, ReLU; `same` padding), global average pooling
+ * and a dense layer to 10 classes. `convs[0]` is the stem, `convs[1 + 2k]`, `convs[2 + 2k]` block k.
+ */
+export function resnet8() {
+  const r = rand(4);
+  const C = 16;
+  /** @type {[number, number, number, number][]} */
+  const filters = [[3, 3, 3, C], ...Array.from({ length: 16 }, () => /** @type {[number, number, number, number]} */ ([3, 3, C, C]))];
+  const convs = filters.map((f, i) => ({
+    filter: f,
+    // the second conv of a block starts small, so the residual sums stay in range over eight blocks
+    w: weights(r, f[0] * f[1] * f[2] * f[3], f[0] * f[1] * f[2]).map((v) => (i > 0 && i % 2 === 0 ? v * 0.3 : v)),
+    b: weights(r, f[3], 10).map((v) => v * 0.1),
+  }));
+  const dense = [{ m: C, n: 10, w: weights(r, C * 10, C), b: weights(r, 10, 10).map((v) => v * 0.1) }];
+  /** @type {import('../dist/index.js').Layer[]} */
+  const layers = [];
+  const conv = (c, from) => ({ ...conv2dLayer(c.filter, [1, 1], c.w, c.b, 'same'), ...(from === undefined ? {} : { from: [from] }) });
+  layers.push(conv(convs[0]), simpleLayer('relu'));
+  for (let k = 0; k < 8; k++) {
+    const input = layers.length - 1;
+    layers.push(conv(convs[1 + 2 * k]), simpleLayer('relu'), conv(convs[2 + 2 * k]));
+    layers.push({ kind: 'add', from: [layers.length - 1, input] }, simpleLayer('relu'));
+  }
+  layers.push({ kind: 'globalavgpool' }, linearLayer(C, 10, dense[0].w, dense[0].b));
+  return { name: 'ResNet-style 8 blocks', model: { layers }, inShape: [32, 32, 3], convs, dense, resnet: true };
+}
+
 /** A seeded input batch in [-1, 1]. */
 export function inputBatch(n, inShape, seed = 3) {
   const r = rand(seed);

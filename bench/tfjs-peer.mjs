@@ -25,6 +25,12 @@ export function tfjsGradientTimesInput(tf, bench) {
   const dense = bench.dense.map((d) => ({ w: tf.tensor2d(Float32Array.from(d.w), [d.m, d.n]), b: tf.tensor1d(Float32Array.from(d.b)) }));
   const forward = (x) => {
     let h = x;
+    if (bench.resnet) {
+      const conv = (t, c) => tf.add(tf.conv2d(t, c.w, 1, 'same'), c.b);
+      h = tf.relu(conv(h, convs[0]));
+      for (let k = 0; k < 8; k++) h = tf.relu(tf.add(conv(tf.relu(conv(h, convs[1 + 2 * k])), convs[2 + 2 * k]), h));
+      return tf.add(tf.matMul(tf.mean(h, [1, 2]), dense[0].w), dense[0].b);
+    }
     if (convs.length) {
       convs.forEach((c, i) => {
         h = tf.add(tf.conv2d(h, c.w, 1, 'valid'), c.b);

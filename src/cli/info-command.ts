@@ -1,8 +1,10 @@
 import { LrpError } from '../errors.js';
 import { loadModel } from '../io/load-model.js';
-import { layerName } from '../model/layers.js';
+import { foldBatchNorms } from '../model/canonize.js';
+import { isChain, nodeSources } from '../model/graph.js';
+import { layerName, layerWhere } from '../model/layers.js';
 import { parameterCount } from '../model/shapes.js';
-import { planRun } from '../engine/run-plan.js';
+import { type RunPlan, planRun } from '../engine/run-plan.js';
 import { explanationFactor, formatBytes, formatCost } from '../engine/budget.js';
 import { showShape } from '../tensor.js';
 import { type OptionSpec, option, parseArgs, required } from './args.js';
@@ -26,9 +28,17 @@ export const infoSpec: CommandSpec = {
 };
 
 function attrs(layer: Layer): string {
+  const dilation = (d: readonly number[] | undefined) => (d && (d[0] !== 1 || d[1] !== 1) ? ` dilation ${d.join('x')}` : '');
   switch (layer.kind) {
     case 'linear': return `${layer.inputs}→${layer.outputs}`;
-    case 'conv2d': return `${layer.filter.join('x')} stride ${layer.stride.join('x')}${layer.padding === 'valid' ? '' : ` pad ${String(layer.padding)}`}`;
+    case 'conv2d':
+    case 'depthwiseconv2d':
+      return `${layer.filter.join('x')} stride ${layer.stride.join('x')}${layer.padding === 'valid' ? '' : ` pad ${String(layer.padding)}`}${dilation(layer.dilation)}`;
+    case 'batchnorm': return `${layer.scale.length} channels`;
+    case 'pad': return `pad ${layer.padding.join(',')}`;
+    case 'reshape': return `→${showShape(layer.shape)}`;
+    case 'concat': return `axis ${layer.axis}`;
+    case 'clip': return `[${layer.min}, ${layer.max}]`;
     case 'sumpool': case 'avgpool': case 'maxpool':
       return `${layer.pool.join('x')} stride ${layer.stride.join('x')}${layer.padding === 'valid' ? '' : ` pad ${String(layer.padding)}`}`;
     default: return '';
@@ -54,7 +64,10 @@ function inputText(model: Model, shape: number[] | null, given: boolean): string
   return e.note === undefined ? showShape(shape) : `${showShape(shape)} (from the layers: ${e.note}; give --input-shape for another)`;
 }
 
-/** `lrp info --model M [--input-shape H,W,C]`: the layer table (index, kind, output shape, parameters). */
+/**
+ * `lrp info --model M [--input-shape H,W,C]`: the layer table (index, kind, inputs on a graph, output shape,
+ * parameters, cost, attributes) and the BatchNorms canonization folds.
+ */
 export async function infoCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, specs);
   const path = required(args, 'model');
@@ -62,19 +75,36 @@ export async function infoCommand(argv: readonly string[], io: CliIo): Promise<n
   const inShape = inputShape(model, option(args, 'input-shape'));
   const given = option(args, 'input-shape');
   const plan = inShape ? await explainingInputShape(() => planRun(model, inShape, 1, 4), model, inShape, { flag: '--input-shape', where: given === undefined ? path : '--input-shape' }) : null;
+  for (const l of infoLines(model, path, inputText(model, inShape, given !== undefined), plan)) io.out(l);
+  return 0;
+}
+
+/**
+ * The lines `lrp info` prints for `model` (named `label`, its input described by `input`): a summary, the node table (index, kind,
+ * inputs on a graph, output shape, parameters, cost, attributes), the BatchNorms canonization folds,
+ * and with a plan the cost and memory per sample.
+ */
+export function infoLines(model: Model, label: string, input: string, plan: RunPlan | null): string[] {
+  const lines: string[] = [];
+  // A graph gets an `inputs` column (node indices, -1 the model input); chains print as before.
+  const graph = !isChain(model);
+  const sources = graph ? nodeSources(model) : [];
   const rows = model.layers.map((layer, i) => [
-    String(i), layerName(layer), plan ? showShape(plan.shapes[i + 1]) : '?', String(parameterCount(layer)),
+    String(i), layerName(layer), ...(graph ? [sources[i]!.join(',')] : []), plan ? showShape(plan.shapes[i + 1]) : '?', String(parameterCount(layer)),
     plan ? formatCost(plan.layers[i].macs) : '?', attrs(layer),
   ]);
-  const head = ['index', 'kind', 'output', 'params', 'MACs', 'attributes'];
+  const head = ['index', 'kind', ...(graph ? ['inputs'] : []), 'output', 'params', 'MACs', 'attributes'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd() + '\n';
-  io.out(`${path}: ${model.layers.length} layers, ${model.layers.reduce((a, l) => a + parameterCount(l), 0)} parameters, input ${inputText(model, inShape, option(args, 'input-shape') !== undefined)}\n`);
-  io.out(line(head));
-  for (const r of rows) io.out(line(r));
+  lines.push(`${label}: ${model.layers.length} layers, ${model.layers.reduce((a, l) => a + parameterCount(l), 0)} parameters, input ${input}\n`);
+  lines.push(line(head));
+  for (const r of rows) lines.push(line(r));
+  for (const f of foldBatchNorms(model).folded) {
+    lines.push(`canonize: ${layerWhere(model.layers, f.batchnorm)} folds into ${layerWhere(model.layers, f.into)} (explanations use the folded layer; canonize: false keeps it)\n`);
+  }
   if (plan) {
-    io.out(`cost per sample: forward ${formatCost(plan.forwardMacs)} multiply-adds, with an LRP explanation up to ${formatCost(plan.forwardMacs * (1 + explanationFactor('lrp')))}; ` +
+    lines.push(`cost per sample: forward ${formatCost(plan.forwardMacs)} multiply-adds, with an LRP explanation up to ${formatCost(plan.forwardMacs * (1 + explanationFactor('lrp')))}; ` +
       `memory for one sample (wasm, float32): ${formatBytes(plan.bytes)}\n`);
   }
-  return 0;
+  return lines;
 }
