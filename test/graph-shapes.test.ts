@@ -7,6 +7,7 @@ import { dropSoftmax } from '../src/model/build.js';
 import { firstWeightedNodes, isChain, nodeConsumers, nodeSources } from '../src/model/graph.js';
 import type { Layer, Model } from '../src/model/layers.js';
 import { inferShapes, parameterCount, windowGeometry } from '../src/model/shapes.js';
+import { writeTextModel } from '../src/io/text-model.js';
 import { composite } from '../src/rules/composite.js';
 import { resolveFormula } from '../src/rules/formula.js';
 import { expectLrpError } from './support/expect-error.js';
@@ -113,6 +114,15 @@ describe('graph plan: cost, parameters, memory', () => {
     expect(nonNegativeInputs(model)).toEqual([false, false, false, false, true, false, true, false, false, true, false, false, false, false, false]);
     const pos: Layer[] = [{ kind: 'relu' }, { kind: 'clip', min: 0, max: 1, from: [-1] }, { kind: 'add', from: [0, 1] }, lin(1, 1), { kind: 'clip', min: -1, max: 1 }, lin(1, 1)];
     expect(nonNegativeInputs({ layers: pos })).toEqual([false, false, true, true, false, false]);
+  });
+});
+
+describe('graph models and the toolbox text format', () => {
+  it('a graph, a dilated convolution or a graph node kind has no text form (E_INPUT); a chain with explicit edges has', () => {
+    expectLrpError(() => writeTextModel({ layers: [lin(2, 2), lin(2, 2, [-1])] }), 'E_INPUT', /layer 1 reads node\(s\) -1: a graph has no toolbox text form/);
+    expectLrpError(() => writeTextModel({ layers: [conv(2, 1, 1, { dilation: [2, 1] })] }), 'E_INPUT', /dilated convolution \(2x1\)/);
+    expectLrpError(() => writeTextModel({ layers: [{ kind: 'relu6' }] }), 'E_INPUT', /relu6 has no toolbox text form/);
+    expect(writeTextModel({ layers: [lin(1, 1), { kind: 'relu', from: [0] }] })).toBe('Linear 1 1\n0\n0\nRect\n');
   });
 });
 

@@ -155,11 +155,18 @@ function formatPadding(p: Padding): string {
  * reads back bit-identically (JavaScript's `String(number)`, `-0` kept), so write → read is exact.
  * lrpjs extensions (`AvgPool`, `Sigmoid`, padding suffixes) appear only for layers that need them.
  * Non-finite weights are refused with `E_INPUT`. `variant: 'legacy'` writes `Linear m n` the old
- * way (m lines of n weights, then the bias line), for older toolbox readers.
+ * way (m lines of n weights, then the bias line), for older toolbox readers. Graphs (nodes reading
+ * other than the node before them), dilated convolutions and the graph node kinds are refused
+ * (`E_INPUT`): the format holds chains of its layers only.
  */
 export function writeTextModel(model: Model, options: { readonly variant?: 'current' | 'legacy' } = {}): string {
   const out: string[] = [];
+  const edge = model.layers.findIndex((l, i) => l.from !== undefined && !(l.from.length === 1 && l.from[0] === i - 1));
+  if (edge >= 0) throw new LrpError('E_INPUT', `layer ${edge} reads node(s) ${model.layers[edge]!.from!.join(', ')}: a graph has no toolbox text form (a chain only)`);
   for (const l of model.layers) {
+    if (l.kind === 'conv2d' && l.dilation && (l.dilation[0] !== 1 || l.dilation[1] !== 1)) {
+      throw new LrpError('E_INPUT', `a dilated convolution (${l.dilation.join('x')}) has no toolbox text form`);
+    }
     switch (l.kind) {
       case 'linear':
         out.push(`Linear ${l.inputs} ${l.outputs}`);
