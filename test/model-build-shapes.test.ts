@@ -112,7 +112,7 @@ describe('shape inference', () => {
   it('same padding puts the odd pixel at the bottom and right (TensorFlow)', () => {
     const g = windowGeometry([5, 6, 2], [2, 3], [2, 2], 'same', 'here');
     // H: out ceil(5/2) = 3, total (3-1)*2+2-5 = 1 -> [0, 1]; W: out 3, total (3-1)*2+3-6 = 1 -> [0, 1]
-    expect(g).toEqual({ inH: 5, inW: 6, inC: 2, outH: 3, outW: 3, kH: 2, kW: 3, sH: 2, sW: 2, pad: [0, 1, 0, 1] });
+    expect(g).toEqual({ inH: 5, inW: 6, inC: 2, outH: 3, outW: 3, kH: 2, kW: 3, sH: 2, sW: 2, pad: [0, 1, 0, 1], dH: 1, dW: 1 });
     expect(windowGeometry([4, 4, 1], [3, 3], [1, 1], 'same', 'here').pad).toEqual([1, 1, 1, 1]);
     expect(windowGeometry([4, 4, 1], [4, 4], [1, 1], 'same', 'here').pad).toEqual([1, 2, 1, 2]);
   });
