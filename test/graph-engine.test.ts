@@ -240,6 +240,51 @@ describe('graph canonizer: BatchNorm folded into the layer before it', () => {
   });
 });
 
+describe('graph canonizer: depthwise, explicit edges, channel mismatch', () => {
+  it('folds into a depthwise convolution (output channel c·M + m) and keeps the BatchNorm edge', async () => {
+    const r = gaussian(31);
+    const layers: Layer[] = [
+      { kind: 'relu' },
+      { kind: 'depthwiseconv2d', filter: [2, 2, 3, 2], stride: [1, 1], padding: 'same', weights: randomArray(r, 24), bias: randomArray(r, 6), from: [-1] },
+      { kind: 'batchnorm', scale: randomArray(r, 6), shift: randomArray(r, 6), from: [1] },
+      { kind: 'add', from: [2, 2] },
+    ];
+    const x = { data: randomArray(gaussian(32), 2 * 4 * 4 * 3), shape: [2, 4, 4, 3] };
+    const a = await createExplainer({ layers }, js);
+    const b = await createExplainer({ layers }, { backend: 'js' });
+    expect(b.folded).toEqual([{ batchnorm: 2, into: 1 }]);
+    expect(b.model.layers[2]).toEqual({ kind: 'identity', from: [1] });
+    expect(maxRel(b.forward(x).output.data, a.forward(x).output.data)).toBeLessThan(1e-13);
+  });
+
+  it('leaves a BatchNorm whose channels differ from the layer before (it would not be a per-channel fold)', async () => {
+    const layers: Layer[] = [
+      { kind: 'linear', inputs: 2, outputs: 3, weights: new Float64Array(6).fill(1), bias: new Float64Array(3) },
+      { kind: 'reshape', shape: [3, 1] },
+      { kind: 'batchnorm', scale: Float64Array.from([2]), shift: Float64Array.from([1]) },
+    ];
+    expect((await createExplainer({ layers }, { backend: 'js' })).folded).toEqual([]);
+  });
+});
+
+describe('graph walk: relevanceAt, non-finite relevance', () => {
+  it('relevanceAt k on a residual block is the relevance gathered at the output of node k - 1 from all its consumers', async () => {
+    const { model, inShape } = residualGraph(5);
+    const x = { data: randomArray(gaussian(33), 108), shape: [1, ...inShape] };
+    const ex = await createExplainer(model, js);
+    const all = ex.explain(x, { allLayers: true });
+    for (const k of [1, 2, 4]) expect(ex.explain(x, { relevanceAt: k }).relevance.data).toEqual(all.layers![k]!.data);
+    expect(all.relevance.data).toEqual(all.layers![0]!.data);
+  });
+
+  it('a relevance that overflows at an add node is E_NUMERIC naming the node and its rule', async () => {
+    const layers: Layer[] = [{ kind: 'identity' }, { kind: 'batchnorm', scale: Float64Array.from([-1]), shift: new Float64Array(1), from: [-1] }, { kind: 'add', from: [0, 1] }];
+    const ex = await createExplainer({ layers }, js);
+    const e = expectLrpError(() => ex.explain({ data: Float64Array.from([1]), shape: [1, 1] }, { initial: { data: Float64Array.from([1e300]), shape: [1, 1] } }), 'E_NUMERIC', /relevance became -?Infinity here under rule simple \(method lrp\)/);
+    expect(e.where).toBe('layer 2 (Add)');
+  });
+});
+
 describe('graph engine: js = wasm', () => {
   for (const [name, build] of [
     ['mixed graph', () => mixedGraph(10)],
