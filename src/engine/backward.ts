@@ -45,6 +45,11 @@ export function walkBackward<T>(pm: PreparedModel<T>, trace: Trace<T>, R0: T, ho
   pending[L] = R0;
   const layers: (T | undefined)[] | null = keepLayers ? Array.from<T | undefined>({ length: L + 1 }) : null;
   if (layers) layers[L] = R0;
+  // Frees a signal no longer needed: never R0, a kept layer, or a handle still gathered elsewhere
+  // (an add node hands the same gradient to each of its inputs).
+  const release = (t: T): void => {
+    if (!layers && t !== R0 && !pending.includes(t)) ops.dispose(t);
+  };
   for (let i = L - 1; i >= stopAt; i--) {
     const R = pending[i + 1];
     pending[i + 1] = undefined;
@@ -58,14 +63,12 @@ export function walkBackward<T>(pm: PreparedModel<T>, trace: Trace<T>, R0: T, ho
       if (before === undefined) pending[k] = share;
       else {
         pending[k] = ops.binary('add', before, share);
-        if (!layers) {
-          ops.dispose(before);
-          ops.dispose(share);
-        }
+        release(before);
+        if (!shares.includes(share, s + 1)) release(share);
       }
       if (layers && k >= stopAt) layers[k] = pending[k];
     });
-    if (!layers && R !== R0 && !shares.includes(R) && !pending.includes(R)) ops.dispose(R);
+    if (!shares.includes(R)) release(R);
   }
   const result = pending[stopAt] ?? ops.scale(trace.acts[stopAt]!, 0);
   return { result, layers };

@@ -91,10 +91,10 @@ export function lrpNodeStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number,
   return [lrpStep(pm, trace, i, R, rule)];
 }
 
-/** Gradient-family signal of node `i` for each of its inputs: `add` copies it, `concat` slices it. */
+/** Gradient-family signal of node `i` for each of its inputs: `add` hands each the same signal, `concat` slices it. */
 export function gradNodeStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G: T, mode: GradientMode): T[] {
   const layer = pm.model.layers[i]!;
-  if (layer.kind === 'add') return trace.sources[i]!.map((k) => pm.ops.reshape(G, [trace.batch, ...trace.shapes[k]!]));
+  if (layer.kind === 'add') return trace.sources[i]!.map(() => G);
   if (layer.kind === 'concat') return concatSplit(pm, trace, i, G);
   return [gradStep(pm, trace, i, G, mode)];
 }
