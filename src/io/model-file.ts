@@ -12,7 +12,8 @@ const TEXT_HEADER = /^(?:\uFEFF)?[ \t]*(?:Linear|Convolution|SumPool|MaxPool|Avg
  * (0x80) are read by `readNnModel`, text starting with a toolbox layer header by `readTextModel`;
  * otherwise a `.nn` name goes to the pickle reader and a `.txt` name to the text reader (so that
  * their errors name the fault), and a nameless protocol-0 pickle (starting with `(`, `c`, … see
- * `looksLikePickle`) to the pickle reader. Anything else is an `E_FORMAT` {@link LrpError} naming `fileName`. Pure: no file
+ * `looksLikePickle`) to the pickle reader; JSON (a tfjs model.json, which needs its shards) is refused
+ * with a hint. Anything else is an `E_FORMAT` {@link LrpError} naming `fileName`. Pure: no file
  * system access, runs in browsers.
  */
 export function parseModel(bytes: Uint8Array, fileName: string): Model {
@@ -22,6 +23,13 @@ export function parseModel(bytes: Uint8Array, fileName: string): Model {
   if (ext === 'nn') return readNnModel(bytes, fileName);
   if (ext === 'txt') return readTextModel(bytes, fileName);
   if (looksLikePickle(bytes)) return readNnModel(bytes, fileName);
+  if (ext === 'json' || /^\s*\{/.test(new TextDecoder('utf-8').decode(bytes.subarray(0, 64)))) {
+    throw new LrpError(
+      'E_FORMAT',
+      'looks like a TensorFlow.js model.json: load it by its path or URL (its weight shards are read beside it), or pass the artifacts {modelTopology, weightSpecs, weightData}',
+      fileName,
+    );
+  }
   throw new LrpError(
     'E_FORMAT',
     'neither a toolbox text model (first line a layer header such as "Linear m n") nor a pickled toolbox model (.nn)',
