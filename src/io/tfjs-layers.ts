@@ -75,7 +75,7 @@ function convertReshape(ctx: LayerContext): number {
   const { config, where } = ctx.spec;
   const input = singleInput(ctx);
   const size = sizeOf(ctx.graph.shapeOf(input));
-  const target = expectArray(field(config, 'target_shape'), 'target_shape', where).map((d, k) => expectInt(d, `target_shape[${k}]`, where, -1));
+  const target = expectArray(field(config, 'target_shape'), 'target_shape', where).map((d, k) => (d === null ? -1 : expectInt(d, `target_shape[${k}]`, where, -1))); // tfjs writes -1 as null
   const unknown = target.filter((d) => d === -1).length;
   if (unknown > 1 || target.includes(0)) throw new LrpError('E_FORMAT', `target_shape ${showShape(target)} is not a shape (positive sizes, at most one -1)`, where);
   const known = target.reduce((p, d) => (d === -1 ? p : p * d), 1);

@@ -1,0 +1,104 @@
+import type * as TF from '@tensorflow/tfjs';
+import { Rng } from '../../src/rng.js';
+
+/**
+ * Gives every weight of `model` seeded values: uniform in [-scale, scale], moving variances in
+ * [0.5, 1.5] (positive), so tests do not depend on tfjs's own (unseeded) initialisers.
+ */
+export function seedWeights(tf: typeof TF, model: TF.LayersModel, seed: number, scale = 0.5): void {
+  const rng = new Rng(seed);
+  const values = model.weights.map((w) => {
+    const shape = w.shape as number[];
+    const n = shape.reduce((a, b) => a * b, 1);
+    const variance = w.originalName.endsWith('moving_variance');
+    const data = Float32Array.from({ length: n }, () => (variance ? 0.5 + rng.next() : (2 * rng.next() - 1) * scale));
+    return tf.tensor(data, shape);
+  });
+  model.setWeights(values);
+  for (const v of values) v.dispose();
+}
+
+/** A seeded per-sample input of `shape` in [-1, 1], batch `n`. */
+export function seededInput(shape: readonly number[], n: number, seed: number): { data: Float32Array; shape: number[] } {
+  const rng = new Rng(seed);
+  const size = shape.reduce((a, b) => a * b, n);
+  return { data: Float32Array.from({ length: size }, () => 2 * rng.next() - 1), shape: [n, ...shape] };
+}
+
+/** Options of the test model builders: `bias: false` builds every weighted layer without a bias. */
+export interface TfjsModelOptions {
+  readonly bias?: boolean;
+}
+
+/** CNN with BatchNorm and 'same' padding (Sequential): conv(same, relu) → BN → maxpool → conv(valid, stride 2) → flatten → dense(softmax). */
+export function cnnWithBatchNorm(tf: typeof TF): TF.LayersModel {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [8, 8, 3], filters: 4, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      tf.layers.batchNormalization({ epsilon: 0.01 }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.dropout({ rate: 0.5 }),
+      tf.layers.conv2d({ filters: 5, kernelSize: 2, strides: 2, activation: 'relu' }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  });
+}
+
+/** Residual block (functional): conv → relu → conv, added to the block input, relu, global average pooling, dense. */
+export function residualBlock(tf: typeof TF, o: TfjsModelOptions = {}): TF.LayersModel {
+  const useBias = o.bias ?? true;
+  const input = tf.input({ shape: [6, 6, 4] });
+  const stem = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', useBias }).apply(input) as TF.SymbolicTensor;
+  const a = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', useBias }).apply(stem) as TF.SymbolicTensor;
+  const b = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias }).apply(a) as TF.SymbolicTensor;
+  const sum = tf.layers.add().apply([stem, b]) as TF.SymbolicTensor;
+  const act = tf.layers.reLU().apply(sum) as TF.SymbolicTensor;
+  const pooled = tf.layers.globalAveragePooling2d({}).apply(act) as TF.SymbolicTensor;
+  const out = tf.layers.dense({ units: 3, useBias }).apply(pooled) as TF.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+
+/** Inception-style block (functional): 1×1, 3×3 (same) and 3×3 max-pool (same, stride 1) branches concatenated on channels. */
+export function inceptionBlock(tf: typeof TF, o: TfjsModelOptions = {}): TF.LayersModel {
+  const useBias = o.bias ?? true;
+  const input = tf.input({ shape: [6, 6, 3] });
+  const one = tf.layers.conv2d({ filters: 2, kernelSize: 1, activation: 'relu', useBias }).apply(input) as TF.SymbolicTensor;
+  const three = tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu', useBias }).apply(input) as TF.SymbolicTensor;
+  const pool = tf.layers.maxPooling2d({ poolSize: 3, strides: 1, padding: 'same' }).apply(input) as TF.SymbolicTensor;
+  const cat = tf.layers.concatenate({ axis: -1 }).apply([one, three, pool]) as TF.SymbolicTensor;
+  const mixed = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: 'relu', useBias }).apply(cat) as TF.SymbolicTensor;
+  const flat = tf.layers.flatten().apply(mixed) as TF.SymbolicTensor;
+  const out = tf.layers.dense({ units: 4, useBias }).apply(flat) as TF.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+
+/** Depthwise separable block (Sequential): depthwise (multiplier 2, relu) → separable conv (dilation 2) → ReLU6 → global max pooling → dense. */
+export function depthwiseSeparable(tf: typeof TF, o: TfjsModelOptions = {}): TF.LayersModel {
+  const useBias = o.bias ?? true;
+  return tf.sequential({
+    layers: [
+      tf.layers.depthwiseConv2d({ inputShape: [7, 7, 3], kernelSize: 3, depthMultiplier: 2, padding: 'same', activation: 'relu', useBias }),
+      tf.layers.separableConv2d({ filters: 4, kernelSize: 2, dilationRate: 2, activation: 'relu', useBias }),
+      tf.layers.reLU({ maxValue: 6 }),
+      tf.layers.globalMaxPooling2d({}),
+      tf.layers.dense({ units: 3, useBias }),
+    ],
+  });
+}
+
+/** Global pooling and reshaping (Sequential): zero padding → conv (dilation 2) → avgpool (valid) → reshape → conv → global average pooling → dense(tanh) → dense. */
+export function globalPooling(tf: typeof TF): TF.LayersModel {
+  return tf.sequential({
+    layers: [
+      tf.layers.zeroPadding2d({ inputShape: [6, 6, 2], padding: [[1, 2], [0, 1]] }),
+      tf.layers.conv2d({ filters: 4, kernelSize: 3, dilationRate: 2, activation: 'sigmoid' }),
+      tf.layers.averagePooling2d({ poolSize: 2, strides: 1 }),
+      tf.layers.reshape({ targetShape: [2, -1, 4] }),
+      tf.layers.conv2d({ filters: 3, kernelSize: [1, 2], activation: 'relu' }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 5, activation: 'tanh' }),
+      tf.layers.dense({ units: 2 }),
+    ],
+  });
+}
