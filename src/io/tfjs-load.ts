@@ -34,7 +34,7 @@ function groupWhat(model: TfjsModelJson, g: number): string {
   return first ? ` (holds weight '${first.name}'${model.groups[g]!.weights.length > 1 ? ' and others' : ''})` : '';
 }
 
-/** Reads every shard with `read(path, capLeft)` in manifest order, concatenated; a missing shard names its weights. */
+/** Reads every shard with `read(path, capLeft)` in manifest order, concatenated (at most `cap` bytes); a missing shard names its weights. */
 async function readShards(model: TfjsModelJson, file: string, cap: number, read: (p: string, capLeft: number) => Promise<Uint8Array>): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
@@ -49,7 +49,7 @@ async function readShards(model: TfjsModelJson, file: string, cap: number, read:
         throw e;
       }
       total += bytes.length;
-      if (total > cap) throw new LrpError('E_RANGE', `the weight shards hold more than ${cap} bytes, over the input size cap`, file);
+      if (total > cap) throw new LrpError('E_RANGE', `model.json and its weight shards hold more than the input size cap`, file);
       parts.push(bytes);
     }
   }
@@ -68,10 +68,11 @@ async function readShards(model: TfjsModelJson, file: string, cap: number, read:
  */
 export async function loadTfjsModelFile(path: string, options: ReadInputOptions = {}): Promise<Model> {
   const cap = inputSizeCap(options);
-  const model = parseTfjsModelJson(await readFileBytes(path, { maxBytes: cap }), path);
+  const json = await readFileBytes(path, { maxBytes: cap });
+  const model = parseTfjsModelJson(json, path);
   const nodePath = await import('node:path');
   const dir = nodePath.resolve(nodePath.dirname(path));
-  const data = await readShards(model, path, cap, (p, capLeft) => {
+  const data = await readShards(model, path, cap - json.length, (p, capLeft) => {
     const full = nodePath.resolve(dir, p);
     if (!full.startsWith(dir + nodePath.sep)) throw new LrpError('E_FORMAT', `shard path '${p}' leaves the model's folder (refused)`, path);
     return readFileBytes(full, { maxBytes: capLeft });
@@ -86,9 +87,10 @@ export async function loadTfjsModelFile(path: string, options: ReadInputOptions 
  */
 export async function loadTfjsModelUrl(url: URL, options: ReadInputOptions = {}): Promise<Model> {
   const cap = inputSizeCap(options);
-  const model = parseTfjsModelJson(await fetchBytes(url, cap), url.href);
+  const json = await fetchBytes(url, cap);
+  const model = parseTfjsModelJson(json, url.href);
   const folder = new URL('.', url);
-  const data = await readShards(model, url.href, cap, (p, capLeft) => {
+  const data = await readShards(model, url.href, cap - json.length, (p, capLeft) => {
     const shard = new URL(p, folder);
     if (shard.origin !== folder.origin || !shard.pathname.startsWith(folder.pathname)) {
       throw new LrpError('E_FORMAT', `shard path '${p}' leaves the model's folder (refused)`, url.href);
