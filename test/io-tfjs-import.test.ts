@@ -29,10 +29,13 @@ function tfWeight(model: TF.LayersModel, name: string, suffix: string): Float64A
   return Float64Array.from(w.read().dataSync());
 }
 
-function layerOf<K extends Layer['kind']>(m: Model, i: number, kind: K): Extract<Layer, { kind: K }> {
+/** The descriptor type of layer kind `K` (PoolLayer covers three kinds). */
+type LayerOf<K extends Layer['kind']> = Layer extends infer L ? (L extends Layer ? (K extends L['kind'] ? L : never) : never) : never;
+
+function layerOf<K extends Layer['kind']>(m: Model, i: number, kind: K): LayerOf<K> {
   const l = m.layers[i]!;
   expect(l.kind).toBe(kind);
-  return l as Extract<Layer, { kind: K }>;
+  return l as LayerOf<K>;
 }
 
 describe('tfjs layers import: structure', () => {
