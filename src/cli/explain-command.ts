@@ -17,7 +17,7 @@ import { limitOptionSpecs, limitsFrom } from './limit-options.js';
 import { checkOutputPrecision } from './output-precision.js';
 
 const specs: readonly OptionSpec[] = [
-  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt) or a pickled toolbox model (.nn)" },
+  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt), a pickled toolbox model (.nn) or a TensorFlow.js layers model (model.json, shards beside it)" },
   { name: 'input', value: true, arg: 'X', help: 'the samples, batch first: .npy, .mat (variable data) or .txt' },
   { name: 'init', value: true, arg: 'R0.npy', help: 'the initial relevance on the output (instead of --target)' },
   { name: 'target', value: true, arg: 'T', help: 'the class to explain: argmax (default), a class number, or a file of one per sample' },

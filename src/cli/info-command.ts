@@ -15,7 +15,7 @@ import type { Layer, Model } from '../model/layers.js';
 import { expectedInput } from '../model/expected-input.js';
 
 const specs: readonly OptionSpec[] = [
-  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt) or a pickled toolbox model (.nn)" },
+  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt), a pickled toolbox model (.nn) or a TensorFlow.js layers model (model.json, shards beside it)" },
   { name: 'input-shape', value: true, arg: 'H,W,C', help: 'the per-sample input shape, for output shapes, costs and memory' },
 ];
 
