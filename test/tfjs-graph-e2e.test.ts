@@ -4,7 +4,7 @@ import { createExplainer } from '../src/explainer.js';
 import { loadModel } from '../src/io/load-model.js';
 import type { Model } from '../src/model/layers.js';
 import type { Tensor } from '../src/tensor.js';
-import { cnnWithBatchNorm, depthwiseSeparable, globalPooling, inceptionBlock, residualBlock, seedWeights, seededInput } from './support/tfjs-models.js';
+import { cnnWithBatchNorm, depthwiseSeparable, globalPooling, inceptionBlock, residualBlock, seedWeights, seededInput, undilate } from './support/tfjs-models.js';
 import { type SavedTfjs, loadTf, saveArtifacts, writeTfjsModel } from './support/tfjs-save.js';
 
 /** max |a − b| / max |b|: the error measure of the conformance tests. */
@@ -39,12 +39,16 @@ const CASES: readonly Case[] = [
   { name: 'global pooling, zero padding, reshape, dilation', build: globalPooling, inShape: [6, 6, 2] },
 ];
 
-/** The same tfjs model with a final softmax (fused or separate) replaced by `linear`: the logits lrpjs explains. */
+/**
+ * The same function as a tfjs model tfjs can differentiate: a final softmax (fused) replaced by
+ * `linear` (lrpjs explains the logits), dilated kernels written out with zeros (tfjs has no
+ * gradient for dilation > 1; see {@link undilate}).
+ */
 async function logitsTwin(tf: typeof TF, saved: SavedTfjs): Promise<TF.LayersModel> {
-  const topology = structuredClone(saved.modelTopology) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
-  const last = topology.config.layers.at(-1)!;
+  const { modelTopology, weightSpecs, weightData } = undilate(saved);
+  const last = (modelTopology as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers.at(-1)!;
   if (last.config.activation === 'softmax') last.config.activation = 'linear';
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: saved.weightSpecs as TF.io.WeightsManifestEntry[], weightData: saved.weightData }));
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology, weightSpecs: weightSpecs as TF.io.WeightsManifestEntry[], weightData }));
 }
 
 /** tfjs gradient of Σ_n y[n, target[n]] with respect to the input. */
@@ -126,7 +130,9 @@ describe('tfjs graphs: LRP-0 on bias-free ReLU graphs', () => {
     const x = seededInput(inShape, 2, 43);
     const ex = await createExplainer(model, { backend: 'js' });
     const lrp = ex.explain(x, { rule: 'simple' });
-    const gxi = ex.explain(x, { method: 'gradient-x-input' });
+    // the gradient starts from the initial relevance: a one-hot R0 gives the plain gradient of the explained logit
+    const onehot = { data: lrp.initial.data.map((v) => (v !== 0 ? 1 : 0)), shape: lrp.initial.shape };
+    const gxi = ex.explain(x, { method: 'gradient-x-input', initial: onehot });
     expect(relError(lrp.relevance.data, gxi.relevance.data)).toBeLessThanOrEqual(1e-9);
     const per = lrp.relevance.data.length / 2;
     const classes = lrp.output.shape[1]!;

@@ -102,3 +102,49 @@ export function globalPooling(tf: typeof TF): TF.LayersModel {
     ],
   });
 }
+
+/**
+ * The same model with every dilated kernel written out: a `[kh, kw, ...]` kernel with dilation
+ * `[dh, dw]` becomes a `[(kh−1)·dh+1, (kw−1)·dw+1, ...]` kernel with zeros between the taps, and
+ * dilation 1. Same function, but tfjs can differentiate it (it has no gradient for dilation > 1).
+ */
+export function undilate(saved: { modelTopology: object; weightSpecs: { name: string; shape: number[]; dtype: string }[]; weightData: ArrayBuffer }): {
+  modelTopology: object;
+  weightSpecs: { name: string; shape: number[]; dtype: string }[];
+  weightData: ArrayBuffer;
+} {
+  const topology = structuredClone(saved.modelTopology) as { config: { layers: { config: Record<string, unknown> }[] } };
+  const dilated = new Map<string, [number, number]>();
+  for (const l of topology.config.layers) {
+    const d = l.config.dilation_rate as number[] | number | undefined;
+    const [dh, dw] = typeof d === 'number' ? [d, d] : (d ?? [1, 1]);
+    if (dh! > 1 || dw! > 1) {
+      dilated.set(l.config.name as string, [dh!, dw!]);
+      const k = l.config.kernel_size as number[];
+      l.config.kernel_size = [(k[0]! - 1) * dh! + 1, (k[1]! - 1) * dw! + 1];
+      l.config.dilation_rate = [1, 1];
+    }
+  }
+  const src = new Float32Array(saved.weightData);
+  const out: number[] = [];
+  let at = 0;
+  const specs = saved.weightSpecs.map((spec) => {
+    const n = spec.shape.reduce((a, b) => a * b, 1);
+    const values = src.subarray(at, at + n);
+    at += n;
+    const [layer, suffix] = [spec.name.slice(0, spec.name.lastIndexOf('/')), spec.name.slice(spec.name.lastIndexOf('/') + 1)];
+    const d = dilated.get(layer);
+    if (!d || (suffix !== 'kernel' && suffix !== 'depthwise_kernel')) {
+      out.push(...values);
+      return spec;
+    }
+    const [kh, kw, ...rest] = spec.shape as [number, number, ...number[]];
+    const inner = rest.reduce((a, b) => a * b, 1);
+    const [KH, KW] = [(kh - 1) * d[0] + 1, (kw - 1) * d[1] + 1];
+    const big = new Float32Array(KH * KW * inner);
+    for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) big.set(values.subarray((y * kw + x) * inner, (y * kw + x + 1) * inner), (y * d[0] * KW + x * d[1]) * inner);
+    out.push(...big);
+    return { ...spec, shape: [KH, KW, ...rest] };
+  });
+  return { modelTopology: topology, weightSpecs: specs, weightData: Float32Array.from(out).buffer };
+}
