@@ -38,6 +38,8 @@ export {
   type Explanation,
 } from './explainer.js';
 export { loadModel } from './io/load-model.js';
+export { type TfjsModelArtifacts, tfjsModelFromArtifacts } from './io/tfjs-model.js';
+export { SUPPORTED_TFJS_LAYERS } from './io/tfjs-layers.js';
 export { type ReadInputOptions, DEFAULT_MAX_INPUT_BYTES } from './io/file-system.js';
 export { readTextModel, writeTextModel } from './io/text-model.js';
 export { readNnModel } from './io/nn-model.js';
