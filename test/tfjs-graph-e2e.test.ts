@@ -4,7 +4,7 @@ import { createExplainer } from '../src/explainer.js';
 import { loadModel } from '../src/io/load-model.js';
 import type { Model } from '../src/model/layers.js';
 import type { Tensor } from '../src/tensor.js';
-import { cnnWithBatchNorm, depthwiseSeparable, globalPooling, inceptionBlock, residualBlock, seedWeights, seededInput, undilate } from './support/tfjs-models.js';
+import { cnnWithBatchNorm, depthwiseSeparable, foldableBatchNorms, globalPooling, inceptionBlock, residualBlock, seedWeights, seededInput, undilate } from './support/tfjs-models.js';
 import { type SavedTfjs, loadTf, saveArtifacts, writeTfjsModel } from './support/tfjs-save.js';
 
 /** max |a − b| / max |b|: the error measure of the conformance tests. */
@@ -37,6 +37,7 @@ const CASES: readonly Case[] = [
   { name: 'inception-style concat', build: (tf) => inceptionBlock(tf), inShape: [6, 6, 3] },
   { name: 'depthwise separable block', build: (tf) => depthwiseSeparable(tf), inShape: [7, 7, 3] },
   { name: 'global pooling, zero padding, reshape, dilation', build: globalPooling, inShape: [6, 6, 2] },
+  { name: 'BatchNorms after linear conv, depthwise and dense', build: foldableBatchNorms, inShape: [6, 6, 3] },
 ];
 
 /**
@@ -141,5 +142,39 @@ describe('tfjs graphs: LRP-0 on bias-free ReLU graphs', () => {
       expect(Math.abs(sum(lrp.relevance.data, n * per, (n + 1) * per) - explained)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(explained)));
     }
     ex.dispose();
+  });
+});
+
+describe('tfjs graphs: canonization', () => {
+  it('folding the BatchNorms (the default) leaves outputs unchanged and is reported; js and wasm agree', async () => {
+    const m = foldableBatchNorms(tf);
+    seedWeights(tf, m, 61);
+    const model = await loadModel(writeTfjsModel(await saveArtifacts(tf, m)));
+    expect(model.layers.filter((l) => l.kind === 'batchnorm')).toHaveLength(3);
+    const x = seededInput([6, 6, 3], 2, 63);
+    for (const backend of ['js', 'wasm'] as const) {
+      const folded = await createExplainer(model, { backend });
+      const plain = await createExplainer(model, { backend, canonize: false });
+      expect(folded.folded.length, backend).toBe(3);
+      expect(folded.model.layers.some((l) => l.kind === 'batchnorm'), backend).toBe(false);
+      expect(relError(folded.forward(x).output.data, plain.forward(x).output.data), backend).toBeLessThanOrEqual(backend === 'js' ? 1e-12 : 1e-5);
+      folded.dispose();
+      plain.dispose();
+    }
+  });
+
+  it('BatchNormalization without scale or without center (tfjs has no gradient for those: forward only) = tfjs predict', async () => {
+    for (const config of [{ scale: false }, { center: false }, { scale: false, center: false }]) {
+      const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3 }), tf.layers.batchNormalization({ ...config, epsilon: 0.05 })] });
+      seedWeights(tf, m, 71);
+      const model = await loadModel(writeTfjsModel(await saveArtifacts(tf, m)));
+      const x = seededInput([4], 3, 73);
+      const want = tf.tidy(() => (m.predict(tf.tensor(x.data, x.shape)) as TF.Tensor).dataSync());
+      for (const canonize of [true, false]) {
+        const ex = await createExplainer(model, { backend: 'js', canonize });
+        expect(relError(ex.forward(x).output.data, want), JSON.stringify(config)).toBeLessThanOrEqual(1e-6);
+        ex.dispose();
+      }
+    }
   });
 });

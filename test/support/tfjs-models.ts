@@ -148,3 +148,18 @@ export function undilate(saved: { modelTopology: object; weightSpecs: { name: st
   });
   return { modelTopology: topology, weightSpecs: specs, weightData: Float32Array.from(out).buffer };
 }
+
+/** ResNet-style block (functional) with BatchNorms right after linear convolutions (foldable): conv → BN → relu → depthwise → BN → add → GAP → dense → BN. */
+export function foldableBatchNorms(tf: typeof TF): TF.LayersModel {
+  const input = tf.input({ shape: [6, 6, 3] });
+  const c = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same' }).apply(input) as TF.SymbolicTensor;
+  const bn = tf.layers.batchNormalization().apply(c) as TF.SymbolicTensor;
+  const act = tf.layers.activation({ activation: 'relu' }).apply(bn) as TF.SymbolicTensor;
+  const dw = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', useBias: false }).apply(act) as TF.SymbolicTensor;
+  const bn2 = tf.layers.batchNormalization({ epsilon: 0.1 }).apply(dw) as TF.SymbolicTensor;
+  const sum = tf.layers.add().apply([act, bn2]) as TF.SymbolicTensor;
+  const pooled = tf.layers.globalAveragePooling2d({}).apply(sum) as TF.SymbolicTensor;
+  const dense = tf.layers.dense({ units: 3 }).apply(pooled) as TF.SymbolicTensor;
+  const out = tf.layers.batchNormalization().apply(dense) as TF.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
