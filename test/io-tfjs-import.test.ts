@@ -171,4 +171,20 @@ describe('tfjs layers import: structure', () => {
     expect(Array.from(d16f.weights)).toEqual([1, -2, 0.5, 65504]);
     expect(Array.from(d16f.bias)).toEqual([2 ** -24, 0]);
   });
+
+  it('Keras shorthand configs: a number for kernel_size, strides, pool_size; ZeroPadding2D padding as n and [h, w]', async () => {
+    const { art } = await saved(cnnWithBatchNorm, 8);
+    const t = structuredClone(art.modelTopology) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+    Object.assign(t.config.layers[0]!.config, { kernel_size: 3, strides: 1, dilation_rate: 1 });
+    Object.assign(t.config.layers[2]!.config, { pool_size: 2, strides: null });
+    Object.assign(t.config.layers[4]!.config, { kernel_size: 2, strides: 2 });
+    expect(tfjsModelFromArtifacts({ ...art, modelTopology: t })).toEqual(tfjsModelFromArtifacts(art));
+    const pads: [unknown, number[]][] = [[1, [1, 1, 1, 1]], [[2, 1], [2, 2, 1, 1]], [[[0, 1], [2, 3]], [0, 1, 2, 3]]];
+    for (const [padding, want] of pads) {
+      const p = structuredClone(art.modelTopology) as typeof t;
+      p.config.layers.splice(1, 0, { class_name: 'ZeroPadding2D', config: { name: 'zp', padding } });
+      const m = tfjsModelFromArtifacts({ ...art, modelTopology: p });
+      expect(layerOf(m, 2, 'pad').padding).toEqual(want);
+    }
+  });
 });
