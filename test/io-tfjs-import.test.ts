@@ -85,6 +85,15 @@ describe('tfjs layers import: structure', () => {
     expect(pool.from).toEqual([-1]);
     expect(pool.padding).toBe('same');
     expect(inferShapes(m, [6, 6, 3])[cat + 1]).toEqual([6, 6, 8]);
+    // axis 3 (counting the batch axis) is the channels too; -4 and 0 are the batch axis
+    const t = structuredClone(art.modelTopology) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+    const concat = t.config.layers.find((l) => l.class_name === 'Concatenate')!;
+    concat.config.axis = 3;
+    expect(tfjsModelFromArtifacts({ ...art, modelTopology: t })).toEqual(m);
+    for (const axis of [0, -4]) {
+      concat.config.axis = axis;
+      expect(() => tfjsModelFromArtifacts({ ...art, modelTopology: t })).toThrow(/Concatenate along the batch axis/);
+    }
   });
 
   it('depthwise separable block: SeparableConv2D becomes depthwise (no bias, dilation) + 1x1 conv with the bias; ReLU(6) is relu6', async () => {

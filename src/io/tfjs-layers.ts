@@ -103,9 +103,10 @@ function convertConcat(ctx: LayerContext): number {
   const shapes = ctx.inputs.map((i) => ctx.graph.shapeOf(i));
   const rank = shapes[0]!.length;
   const raw = expectInt(field(config, 'axis') ?? -1, 'axis', where, -rank - 1, rank);
-  if (raw === 0) throw new LrpError('E_FORMAT', 'Concatenate along the batch axis (0) is not supported', where);
-  const axis = raw < 0 ? raw : raw - 1; // tfjs counts the batch axis; lrpjs's concat axis is per sample
-  const at = axis + rank;
+  const full = raw < 0 ? raw + rank + 1 : raw; // tfjs counts the batch axis
+  if (full === 0) throw new LrpError('E_FORMAT', `Concatenate along the batch axis (${raw}) is not supported`, where);
+  const at = full - 1; // the axis of the per-sample shape
+  const axis = at - rank; // lrpjs's concat axis, counted from the end (-1 = channels)
   const out = [...shapes[0]!];
   out[at] = 0;
   for (const s of shapes) {
