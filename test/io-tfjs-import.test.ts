@@ -196,4 +196,15 @@ describe('tfjs layers import: structure', () => {
       expect(layerOf(tfjsModelFromArtifacts({ ...zp, modelTopology: p }), 0, 'pad').padding).toEqual(want);
     }
   });
+
+  it("DepthwiseConv2D dilation: ignored in a model tfjs wrote (tfjs runs it undilated), applied in one Keras wrote", async () => {
+    const m = tf.sequential({ layers: [tf.layers.depthwiseConv2d({ inputShape: [7, 6, 2], kernelSize: [3, 2], dilationRate: [2, 1] })] });
+    const art = await saveArtifacts(tf, m);
+    const fromTfjs = layerOf(tfjsModelFromArtifacts(art), 0, 'depthwiseconv2d');
+    expect(fromTfjs.dilation).toBeUndefined();
+    expect(inferShapes(tfjsModelFromArtifacts(art), [7, 6, 2]).at(-1)).toEqual((m.outputs[0]!.shape as number[]).slice(1));
+    const keras = { ...art, modelTopology: { ...art.modelTopology, keras_version: '2.15.0' } };
+    expect(layerOf(tfjsModelFromArtifacts(keras), 0, 'depthwiseconv2d').dilation).toEqual([2, 1]);
+    expect(inferShapes(tfjsModelFromArtifacts(keras), [7, 6, 2]).at(-1)).toEqual([3, 5, 2]);
+  });
 });

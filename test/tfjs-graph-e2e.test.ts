@@ -4,7 +4,7 @@ import { createExplainer } from '../src/explainer.js';
 import { loadModel } from '../src/io/load-model.js';
 import type { Model } from '../src/model/layers.js';
 import type { Tensor } from '../src/tensor.js';
-import { cnnWithBatchNorm, depthwiseSeparable, foldableBatchNorms, globalPooling, inceptionBlock, residualBlock, seedWeights, seededInput, undilate } from './support/tfjs-models.js';
+import { cnnWithBatchNorm, depthwiseSeparable, dilatedSame, foldableBatchNorms, globalPooling, inceptionBlock, residualBlock, seedWeights, seededInput, undilate } from './support/tfjs-models.js';
 import { type SavedTfjs, loadTf, saveArtifacts, writeTfjsModel } from './support/tfjs-save.js';
 
 /** max |a − b| / max |b|: the error measure of the conformance tests. */
@@ -38,6 +38,7 @@ const CASES: readonly Case[] = [
   { name: 'depthwise separable block', build: (tf) => depthwiseSeparable(tf), inShape: [7, 7, 3] },
   { name: 'global pooling, zero padding, reshape, dilation', build: globalPooling, inShape: [6, 6, 2] },
   { name: 'BatchNorms after linear conv, depthwise and dense', build: foldableBatchNorms, inShape: [6, 6, 3] },
+  { name: "'same' padding with dilation", build: dilatedSame, inShape: [7, 6, 2] },
 ];
 
 /**

@@ -48,6 +48,8 @@ export interface LayerContext {
   /** Node indices of the layer's inputs (`-1`: the model input). */
   readonly inputs: readonly number[];
   readonly graph: GraphBuilder;
+  /** Whether tfjs itself wrote the model (`keras_version` `tfjs-layers ...`), not Keras: where the two run a layer differently, lrpjs runs it as its writer does. */
+  readonly savedByTfjs: boolean;
   /** The layer's weight `suffix` (`kernel`, `bias`, ...), checked to have `shape`; missing or misshapen is `E_FORMAT`. */
   weight(suffix: string, shape: readonly number[]): Float64Array;
 }
@@ -62,11 +64,18 @@ export function findWeight(weights: ReadonlyMap<string, TfjsWeight>, layerName: 
 }
 
 /** A {@link LayerContext} for `spec` over `weights`. */
-export function layerContext(spec: TfjsLayerSpec, inputs: readonly number[], graph: GraphBuilder, weights: ReadonlyMap<string, TfjsWeight>): LayerContext {
+export function layerContext(
+  spec: TfjsLayerSpec,
+  inputs: readonly number[],
+  graph: GraphBuilder,
+  weights: ReadonlyMap<string, TfjsWeight>,
+  savedByTfjs: boolean,
+): LayerContext {
   return {
     spec,
     inputs,
     graph,
+    savedByTfjs,
     weight(suffix, shape) {
       const w = findWeight(weights, spec.name, suffix);
       if (!w) throw new LrpError('E_FORMAT', `weight '${spec.name}/${suffix}' is missing from the weights manifest`, spec.where);

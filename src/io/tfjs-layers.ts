@@ -187,7 +187,7 @@ export function buildTfjsGraph(topology: TfjsTopology, weights: ReadonlyMap<stri
       if (node === undefined) throw new LrpError('E_FORMAT', `takes its input from '${name}', which is not an earlier layer`, spec.where);
       return node;
     });
-    last = CONVERTERS[spec.className]!(layerContext(spec, inputs, graph, weights));
+    last = CONVERTERS[spec.className]!(layerContext(spec, inputs, graph, weights, topology.producer.startsWith('tfjs-layers')));
     outputOf.set(spec.name, last);
   }
   if (graph.nodes.length === 0 || last !== graph.nodes.length - 1) {

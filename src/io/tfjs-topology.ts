@@ -23,6 +23,8 @@ export interface TfjsTopology {
   readonly inputName: string;
   /** The layers the output depends on, each after its inputs, the output layer last. InputLayers are left out. */
   readonly layers: readonly TfjsLayerSpec[];
+  /** Who wrote the topology: `keras_version` (`tfjs-layers 4.22.0` for tfjs itself, `2.15.0` for Keras), `''` if absent. */
+  readonly producer: string;
 }
 
 /** Most layers a topology may hold. */
@@ -64,7 +66,7 @@ function rawLayers(list: readonly unknown[], file: string): RawLayer[] {
   });
 }
 
-function sequential(config: unknown, file: string): TfjsTopology {
+function sequential(config: unknown, file: string): Omit<TfjsTopology, 'producer'> {
   const layersRaw = Array.isArray(config) ? config : field(expectObject(config, 'the Sequential config', file), 'layers');
   const raw = rawLayers(expectArray(layersRaw, 'the Sequential layers', file), file);
   if (raw.length === 0) throw new LrpError('E_FORMAT', 'the Sequential model has no layers', file);
@@ -108,7 +110,7 @@ function inboundNames(l: RawLayer): string[] {
   });
 }
 
-function functional(config: unknown, file: string): TfjsTopology {
+function functional(config: unknown, file: string): Omit<TfjsTopology, 'producer'> {
   const c = expectObject(config, 'the model config', file);
   const raw = rawLayers(expectArray(field(c, 'layers'), 'the model layers', file), file);
   const ins = endpointNames(field(c, 'input_layers'), 'input_layers', file);
@@ -169,10 +171,12 @@ function functional(config: unknown, file: string): TfjsTopology {
  */
 export function parseTopology(modelTopology: unknown, file: string): TfjsTopology {
   let top = expectObject(modelTopology, 'modelTopology', file);
+  const version = field(top, 'keras_version');
+  const producer = typeof version === 'string' ? version : '';
   const wrapped = field(top, 'model_config');
   if (wrapped !== undefined) top = expectObject(wrapped, 'modelTopology.model_config', file);
   const className = field(top, 'class_name');
-  if (className === 'Sequential') return sequential(field(top, 'config'), file);
-  if (className === 'Model' || className === 'Functional') return functional(field(top, 'config'), file);
+  if (className === 'Sequential') return { ...sequential(field(top, 'config'), file), producer };
+  if (className === 'Model' || className === 'Functional') return { ...functional(field(top, 'config'), file), producer };
   throw new LrpError('E_FORMAT', `modelTopology class_name ${describe(className)} is not a layers model (Sequential, Model, Functional)`, file);
 }

@@ -60,12 +60,13 @@ interface Window2d {
   readonly outW: number;
 }
 
-function window2d(ctx: LayerContext, h: number, w: number): Window2d {
+function window2d(ctx: LayerContext, h: number, w: number, ignoreDilation = false): Window2d {
   const { config, where } = ctx.spec;
   checkChannelsLast(config, where);
   const kernel = expectPair(field(config, 'kernel_size'), 'kernel_size', where);
   const stride = expectPair(field(config, 'strides') ?? 1, 'strides', where);
-  const dilation = expectPair(field(config, 'dilation_rate') ?? 1, 'dilation_rate', where);
+  const given = expectPair(field(config, 'dilation_rate') ?? 1, 'dilation_rate', where);
+  const dilation: [number, number] = ignoreDilation ? [1, 1] : given;
   const padding = paddingOf(config, where);
   const outH = windowOut(h, kernel[0], stride[0], dilation[0], padding, where);
   const outW = windowOut(w, kernel[1], stride[1], dilation[1], padding, where);
@@ -93,11 +94,16 @@ export function convertConv2d(ctx: LayerContext): number {
   return appendActivation(ctx.graph, node, field(config, 'activation'), where);
 }
 
-/** The depthwise part of DepthwiseConv2D and SeparableConv2D: a `depthwiseconv2d` node. */
+/**
+ * The depthwise part of DepthwiseConv2D and SeparableConv2D: a `depthwiseconv2d` node. tfjs's own
+ * DepthwiseConv2D ignores `dilation_rate` (tfjs-layers 4.x passes no dilation to the op, in the
+ * output shape too); Keras applies it. So a DepthwiseConv2D saved by tfjs runs undilated, as tfjs
+ * runs it, and one converted from Keras dilated.
+ */
 function depthwiseNode(ctx: LayerContext, withBias: boolean): number {
   const { config, where } = ctx.spec;
   const [h, w, c] = imageInput(ctx);
-  const win = window2d(ctx, h, w);
+  const win = window2d(ctx, h, w, ctx.spec.className === 'DepthwiseConv2D' && ctx.savedByTfjs);
   const mult = expectInt(field(config, 'depth_multiplier') ?? 1, 'depth_multiplier', where);
   const filter: [number, number, number, number] = [win.kernel[0], win.kernel[1], c, mult];
   const weights = ctx.weight('depthwise_kernel', filter);

@@ -107,18 +107,20 @@ export function globalPooling(tf: typeof TF): TF.LayersModel {
  * The same model with every dilated kernel written out: a `[kh, kw, ...]` kernel with dilation
  * `[dh, dw]` becomes a `[(kh−1)·dh+1, (kw−1)·dw+1, ...]` kernel with zeros between the taps, and
  * dilation 1. Same function, but tfjs can differentiate it (it has no gradient for dilation > 1).
+ * A DepthwiseConv2D's dilation is just dropped: tfjs-layers 4.x ignores it when it runs the layer.
  */
 export function undilate(saved: { modelTopology: object; weightSpecs: { name: string; shape: number[]; dtype: string }[]; weightData: ArrayBuffer }): {
   modelTopology: object;
   weightSpecs: { name: string; shape: number[]; dtype: string }[];
   weightData: ArrayBuffer;
 } {
-  const topology = structuredClone(saved.modelTopology) as { config: { layers: { config: Record<string, unknown> }[] } };
+  const topology = structuredClone(saved.modelTopology) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
   const dilated = new Map<string, [number, number]>();
   for (const l of topology.config.layers) {
     const d = l.config.dilation_rate as number[] | number | undefined;
     const [dh, dw] = typeof d === 'number' ? [d, d] : (d ?? [1, 1]);
-    if (dh! > 1 || dw! > 1) {
+    if (l.class_name === 'DepthwiseConv2D') l.config.dilation_rate = [1, 1]; // tfjs ignores it there (tfjs-layers 4.x)
+    else if (dh! > 1 || dw! > 1) {
       dilated.set(l.config.name as string, [dh!, dw!]);
       const k = l.config.kernel_size as number[];
       l.config.kernel_size = [(k[0]! - 1) * dh! + 1, (k[1]! - 1) * dw! + 1];
@@ -162,4 +164,16 @@ export function foldableBatchNorms(tf: typeof TF): TF.LayersModel {
   const dense = tf.layers.dense({ units: 3 }).apply(pooled) as TF.SymbolicTensor;
   const out = tf.layers.batchNormalization().apply(dense) as TF.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out });
+}
+
+/** 'same' padding with dilation (Sequential): conv (same, dilation 2) → depthwise (same, dilation [2, 1], stride 1) → flatten → dense. */
+export function dilatedSame(tf: typeof TF): TF.LayersModel {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [7, 6, 2], filters: 3, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'relu' }),
+      tf.layers.depthwiseConv2d({ kernelSize: [3, 2], dilationRate: [2, 1], padding: 'same', activation: 'tanh' }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 3 }),
+    ],
+  });
 }
