@@ -62,12 +62,14 @@ function spatialInput(model: Model, first: Conv2dLayer | PoolLayer): ExpectedInp
 }
 
 /**
- * What `model` takes as one sample, as far as its layers determine it: `[784]` for a first Linear,
+ * What `model` takes as one sample: the shape its file declares (`model.inputShape`, tfjs models),
+ * else as far as its layers determine it: `[784]` for a first Linear,
  * `of 784 values` (any shape) for Flatten then Linear, `[32, 32, 1]` for an image model whose layers
  * fix the size (found by trying square sizes), `[H, W, 1]` with `H, W >= 5` for one that takes any
  * size from a minimum, and the first layer's bounds where nothing square fits.
  */
 export function expectedInput(model: Model): ExpectedInput {
+  if (model.inputShape) return { shape: showShape(model.inputShape), example: [...model.inputShape] };
   const layers = model.layers;
   const i = firstShaping(layers, 0);
   const first = layers[i];

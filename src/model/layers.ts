@@ -154,6 +154,11 @@ export type ParamLayer = LinearLayer | Conv2dLayer | DepthwiseConv2dLayer;
  */
 export interface Model {
   readonly layers: readonly Layer[];
+  /**
+   * The per-sample input shape the model file declares (a tfjs model's `batch_input_shape`), where it
+   * declares one; toolbox files do not, and their input shape is found from the layers.
+   */
+  readonly inputShape?: readonly number[];
 }
 
 /** True for layers with weights and bias (linear, conv2d, depthwiseconv2d). */
