@@ -6,7 +6,7 @@ import { createExplainer } from '../src/explainer.js';
 import { loadModel } from '../src/io/load-model.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { runCli } from './support/run-cli.js';
-import { cnnWithBatchNorm, seedWeights, seededInput } from './support/tfjs-models.js';
+import { cnnWithBatchNorm, residualBlock, seedWeights, seededInput } from './support/tfjs-models.js';
 import { loadTf, saveArtifacts, writeTfjsModel } from './support/tfjs-save.js';
 
 let tf: typeof TF;
@@ -45,10 +45,18 @@ describe('lrp with --model model.json (tfjs layers model)', () => {
     expect(Array.from(got.data as Float64Array)).toEqual(Array.from(ex.explain(x, { rule: 'epsilon' }).relevance.data));
   });
 
-  it('lrp info lists the graph nodes', async () => {
+  it('lrp info lists the graph nodes with the input shape model.json declares', async () => {
     const run = await runCli('info', '--model', modelPath, '--input-shape', '8,8,3');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/9 layers/);
+    // a residual block would take any size (global pooling): the header shows the declared [6, 6, 4], not a guess
+    const res = residualBlock(tf);
+    seedWeights(tf, res, 52);
+    const resPath = writeTfjsModel(await saveArtifacts(tf, res));
+    const info = await runCli('info', '--model', resPath);
+    expect(info.code).toBe(0);
+    expect(info.out.split('\n')[0]).toBe(`${resPath}: 9 layers, 459 parameters, input [6, 6, 4]`);
+    expect(info.out).toMatch(/^8 +Linear +7 +\[3\] /m);
   });
 
   it('a malformed model.json is one line "lrp: E_FORMAT where: message", exit 2', async () => {

@@ -64,6 +64,7 @@ describe('tfjs layers import: structure', () => {
     const dense = layerOf(m, 7, 'linear');
     expect([dense.inputs, dense.outputs]).toEqual([20, 3]);
     expect(inferShapes(m, [8, 8, 3]).at(-1)).toEqual([3]);
+    expect(m.inputShape).toEqual([8, 8, 3]);
   });
 
   it('functional residual block: add reads the stem and the second conv', async () => {

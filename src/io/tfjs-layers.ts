@@ -198,5 +198,5 @@ export function buildTfjsGraph(topology: TfjsTopology, weights: ReadonlyMap<stri
       throw new LrpError('E_FORMAT', 'a softmax before the last layer is not supported (only a final softmax, dropped for explanations)', graph.origins[i]);
     }
   });
-  return { layers: graph.nodes };
+  return { layers: graph.nodes, inputShape: [...topology.inputShape] };
 }
