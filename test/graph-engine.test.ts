@@ -95,6 +95,13 @@ describe('graph LRP: hand-computed splits', () => {
     expect(zp.layers![1]!.data[0]).toBeCloseTo(1, 14);
     expect(zp.layers![2]!.data[0]).toBe(0);
     expectLrpError(() => ex.explain(x, { initial: R, layerRules: { 2: 'pass' } }), 'E_RULE', /one input/);
+    // flat and w² share equally; α2β1 sends α·R to the positive share and −β·R to the negative one
+    for (const rule of ['flat', 'ww']) {
+      const f = ex.explain(x, { initial: R, layerRules: { 2: rule }, allLayers: true });
+      expect([f.layers![1]!.data[0], f.layers![2]!.data[0]], rule).toEqual([0.5, 0.5]);
+    }
+    const ab = neg.explain(x, { initial: R, layerRules: { 2: 'alphabeta=2,1' }, allLayers: true });
+    expect([ab.layers![1]!.data[0], ab.layers![2]!.data[0]]).toEqual([2, -1]);
   });
 
   it('concat slices, pad crops, reshape reshapes, a shared input sums its consumers', async () => {
@@ -115,6 +122,16 @@ describe('graph LRP: hand-computed splits', () => {
     // crops: node 1 keeps row 1, cols 0..1 → [7, 9]; node 3 keeps row 0 → [2, 4]; summed at node 0
     expect(Array.from(r.relevance.data)).toEqual([7 + 2, 9 + 4]);
     expect(r.relevance.shape).toEqual([1, 2]);
+  });
+
+  it('concat along a non-channel axis (negative, from the end) slices that axis', async () => {
+    const layers: Layer[] = [{ kind: 'reshape', shape: [1, 2, 1] }, { kind: 'identity', from: [-1] }, { kind: 'reshape', shape: [1, 2, 1] }, { kind: 'concat', axis: -3, from: [0, 2] }, { kind: 'flatten' }];
+    const ex = await createExplainer({ layers }, js);
+    const r = ex.explain({ data: Float64Array.from([5, 6]), shape: [1, 2] }, { initial: { data: Float64Array.from([1, 2, 3, 4]), shape: [1, 4] }, allLayers: true });
+    expect(r.layers![4]!.shape).toEqual([1, 2, 2, 1]);
+    expect(Array.from(r.layers![1]!.data)).toEqual([1, 2]);
+    expect(Array.from(r.layers![3]!.data)).toEqual([3, 4]);
+    expect(Array.from(r.relevance.data)).toEqual([4, 6]);
   });
 
   it('global pools act as their windowed counterparts; batchnorm as a diagonal linear layer', async () => {

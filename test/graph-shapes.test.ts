@@ -39,6 +39,13 @@ describe('graph edges: validated, topological', () => {
     expect(e.where).toMatch(/^layer \d+ \(/);
   });
 
+  it('an add may have up to 1024 inputs; a node read twice by one consumer is consumed once', () => {
+    const many = (n: number): Model => ({ layers: [{ kind: 'add', from: Array.from({ length: n }, () => -1) }] });
+    expect(nodeSources(many(1024))[0]!.length).toBe(1024);
+    expectLrpError(() => nodeSources(many(1025)), 'E_FORMAT', /takes 2 to 1024 input\(s\), got 1025/);
+    expect(nodeConsumers(nodeSources({ layers: [{ kind: 'relu' }, { kind: 'add', from: [0, 0] }] }))).toEqual([[0], [1], []]);
+  });
+
   it('first weighted nodes: those fed from the input through no weighted node', () => {
     expect(firstWeightedNodes({ layers: [{ kind: 'relu' }, lin(2, 2), lin(2, 2)] })).toEqual([1]);
     // two branches on the input, and a dense layer fed by the input and a weighted branch (not first)

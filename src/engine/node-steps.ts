@@ -6,7 +6,6 @@ import { repeatPerSample, sizeOf } from '../tensor.js';
 import type { Trace } from './forward.js';
 import { type GradientMode, gradStep } from './grad-step.js';
 import { lrpStep } from './lrp-step.js';
-import type { Ops } from './ops.js';
 import { type PreparedModel, modifyValue } from './prepared.js';
 import { type InputMode, ruleGroups } from './rule-terms.js';
 
@@ -28,15 +27,6 @@ function concatSplit<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T):
     start += size;
     return part;
   });
-}
-
-function sumInto<T>(ops: Ops<T>, acc: T | null, t: T, sign: number): T {
-  const term = sign === 1 ? t : ops.scale(t, sign);
-  if (acc === null) return term;
-  const s = ops.binary('add', acc, term);
-  ops.dispose(acc);
-  ops.dispose(term);
-  return s;
 }
 
 /**
@@ -62,22 +52,45 @@ function addSplit<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, rul
     temps.push(t);
     return t;
   };
-  const times = (t: T, c: number): T => (c === 1 ? t : ops.scale(t, c));
+  // Frees what this step made, never the node's inputs (trace activations) or R.
+  const borrowed = new Set<T>([...xs, R]);
+  const free = (t: T): void => {
+    if (!borrowed.has(t) && !temps.includes(t)) ops.dispose(t);
+  };
+  const times = (t: T, c: number): T => {
+    if (c === 1) return t;
+    const r = ops.scale(t, c);
+    free(t);
+    return r;
+  };
+  const sumInto = (acc: T | null, t: T, sign: number): T => {
+    const term = times(t, sign);
+    if (acc === null) return term;
+    const s = ops.binary('add', acc, term);
+    free(acc);
+    free(term);
+    return s;
+  };
   const out: (T | null)[] = xs.map(() => null);
   for (const group of ruleGroups(r, false)) {
     const terms = group.terms.map((term) => ({ term, c: modifyValue(term.w, 1) })).filter((p) => p.c !== 0);
     if (terms.length === 0) continue;
     const plain = terms.length === 1 && terms[0]!.term.x === 'id' && terms[0]!.c === 1 && terms[0]!.term.sign === 1;
     let z: T | null = plain ? trace.acts[i + 1]! : null;
-    if (!plain) for (const x of xs) for (const { term, c } of terms) z = sumInto(ops, z, times(input(x, term.x), c), term.sign);
+    if (!plain) for (const x of xs) for (const { term, c } of terms) z = sumInto(z, times(input(x, term.x), c), term.sign);
     const s = ops.divStab(R, z!, { eps: group.eps });
-    if (!plain) ops.dispose(z!);
+    if (!plain) free(z!);
     xs.forEach((x, k) => {
       let contrib: T | null = null;
-      for (const { term, c } of terms) contrib = sumInto(ops, contrib, ops.binary('mul', times(input(x, term.x), c), s), term.sign);
-      if (contrib !== null) out[k] = sumInto(ops, out[k] ?? null, times(contrib, group.coef), 1);
+      for (const { term, c } of terms) {
+        const xc = times(input(x, term.x), c);
+        const prod = ops.binary('mul', xc, s);
+        free(xc);
+        contrib = sumInto(contrib, prod, term.sign);
+      }
+      if (contrib !== null) out[k] = sumInto(out[k] ?? null, times(contrib, group.coef), 1);
     });
-    ops.dispose(s);
+    free(s);
   }
   for (const t of temps) ops.dispose(t);
   return out.map((t, k) => t ?? ops.scale(xs[k]!, 0));
