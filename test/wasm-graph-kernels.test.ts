@@ -63,6 +63,29 @@ describe('wasm graph kernels = js', () => {
     });
   }
 
+  it('the SIMD and scalar builds agree bitwise on depthwise conv, its transpose and affine (same float operations)', () => {
+    const g = windowGeometry([6, 7, 9], [3, 3], [1, 2], 'same', 'test', [1, 2]);
+    const x = randn(2 * 6 * 7 * 9);
+    const w = randn(81);
+    const b = randn(9);
+    const s = randn(2 * g.outH * g.outW * 9);
+    const run = (o: WasmOps): Float32Array[] => {
+      o.beginScope();
+      try {
+        const wt = o.tensor(w, [3, 3, 9, 1]);
+        return [
+          o.read(o.depthwiseConv(o.tensor(x, [2, 6, 7, 9]), wt, o.tensor(b, [9]), g)),
+          o.read(o.depthwiseConvT(o.tensor(s, [2, g.outH, g.outW, 9]), wt, g)),
+          o.read(o.affine(o.tensor(x, [2, 6, 7, 9]), o.tensor(b, [9]), o.tensor(w.subarray(0, 9), [9]))),
+        ];
+      } finally {
+        o.endScope();
+      }
+    };
+    const [a, c] = [run(simd), run(scalar)];
+    a.forEach((t, k) => expect(Array.from(t)).toEqual(Array.from(c[k]!)));
+  });
+
   it('the depthwise transpose is the adjoint of the forward map: <s, D x> = <Dᵀ s, x>', () => {
     const g = windowGeometry([7, 7, 3], [3, 3], [2, 1], 'same', 'test', [2, 1]);
     const x = js.tensor(randn(7 * 7 * 3), [1, 7, 7, 3]);
