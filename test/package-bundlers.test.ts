@@ -1,20 +1,17 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, relative } from 'node:path';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, expect, it } from 'vitest';
 import { projectRoot } from './fixtures.js';
 import { builtPackage, type Consumer, consumerProject, readmeSnippet, runIn } from './support/packed-package.js';
-import { chromium, chromiumPath, describeWith } from './support/requirements.js';
+import { launchChromium, originOf, serveStatic } from './support/browser-harness.js';
+import { chromium, describeWith } from './support/requirements.js';
 
 // The README's browser app, verbatim, bundled from the installed tarball by esbuild
 // (--platform=browser), webpack 5 and vite with their defaults (no config, no flags beyond the
 // README's), then run in headless Chromium from localhost: each page must print what Node prints.
 
 const modules = join(projectRoot, 'node_modules');
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.txt': 'text/plain' };
-
 /** One bundler's build: the folder the page is served from and the JavaScript it loads. */
 interface Bundle {
   readonly page: string;
@@ -56,18 +53,6 @@ const bundlers: Record<string, (dir: string) => Bundle> = {
 };
 
 /** Serves the consumer project's files (and nothing else) on localhost. */
-function serve(root: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const file = join(root, normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    if (relative(root, file).startsWith('..') || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 describeWith([...builtPackage, chromium], 'the README browser app bundled from the packed tarball, in headless Chromium', () => {
   let c: Consumer;
   let expected: string;
@@ -96,18 +81,13 @@ describeWith([...builtPackage, chromium], 'the README browser app bundled from t
       const bytes = Buffer.byteLength(code);
       console.info(`[lrpjs] ${name} bundle of the README browser app: ${bytes} bytes, ${gzipSync(code).length} gzipped`);
 
-      const { chromium: browserType } = await import('playwright-core');
-      const server = await serve(bundle.page); // the page's folder is the site's root (vite's default base is /)
-      const browser = await browserType.launch({
-        executablePath: chromiumPath,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-      });
+      const server = await serveStatic([['/', bundle.page]]); // the page's folder is the site's root (vite's default base is /)
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         const errors: string[] = [];
         page.on('pageerror', (e) => errors.push(String(e)));
-        const { port } = server.address() as AddressInfo;
-        await page.goto(`http://127.0.0.1:${port}/index.html`);
+        await page.goto(`${originOf(server)}/index.html`);
         await page.waitForFunction(() => /^(wasm|js) \d/.test(document.body?.textContent ?? ''), undefined, { timeout: 30_000 }).catch(() => undefined);
         expect(errors).toEqual([]);
         expect(await page.evaluate(() => document.body.textContent)).toBe(expected);

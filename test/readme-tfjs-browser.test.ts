@@ -1,13 +1,13 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createExplainer } from '../src/explainer.js';
 import { loadModel } from '../src/io/load-model.js';
 import { heatmaps } from '../src/render/index.js';
 import { projectRoot } from './fixtures.js';
-import { built, chromium, chromiumPath, describeWith } from './support/requirements.js';
+import { launchChromium, originOf, serveStatic } from './support/browser-harness.js';
+import { built, chromium, describeWith } from './support/requirements.js';
 import { seedWeights } from './support/tfjs-models.js';
 import { loadTf, saveArtifacts, writeTfjsModel } from './support/tfjs-save.js';
 
@@ -19,8 +19,6 @@ function readmePage(): string {
   if (at < 0 || !block) throw new Error('the README has no tfjs browser example');
   return `<!doctype html>\n<meta charset="utf-8">\n${block}`;
 }
-
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json' };
 
 describeWith([chromium, built('browser/index.js')], "the README's tfjs browser page in headless Chromium", () => {
   let server: Server;
@@ -41,20 +39,14 @@ describeWith([chromium, built('browser/index.js')], "the README's tfjs browser p
     modelDir = dirname(writeTfjsModel(await saveArtifacts(tf, model)));
     const page = readmePage();
     // /page/ is the page's folder: the page, the package's dist/ and fflate under node_modules/, my-model/
-    const roots: [string, string][] = [
-      ['/page/node_modules/lrpjs/dist/', join(projectRoot, 'dist')],
-      ['/page/node_modules/fflate/', join(projectRoot, 'node_modules', 'fflate')],
-      ['/page/my-model/', modelDir],
-    ];
-    server = createServer((req, res) => {
-      const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
-      if (path === '/page/index.html') return void res.writeHead(200, { 'content-type': 'text/html' }).end(page);
-      const root = roots.find(([prefix]) => path.startsWith(prefix));
-      const file = root ? join(root[1], path.slice(root[0].length)) : '';
-      if (!root || !existsSync(file)) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    server = await serveStatic(
+      [
+        ['/page/node_modules/lrpjs/dist/', join(projectRoot, 'dist')],
+        ['/page/node_modules/fflate/', join(projectRoot, 'node_modules', 'fflate')],
+        ['/page/my-model/', modelDir],
+      ],
+      { '/page/index.html': page },
+    );
   });
   afterAll(() => {
     server?.close();
@@ -62,19 +54,14 @@ describeWith([chromium, built('browser/index.js')], "the README's tfjs browser p
   });
 
   it('loads model.json by URL, explains on wasm and draws the pixels Node draws', async () => {
-    const { chromium: browserType } = await import('playwright-core');
-    const browser = await browserType.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       const requested: string[] = [];
       page.on('request', (r) => requested.push(new URL(r.url()).pathname));
-      const { port } = server.address() as AddressInfo;
-      await page.goto(`http://127.0.0.1:${port}/page/index.html`);
+      await page.goto(`${originOf(server)}/page/index.html`);
       await page.waitForFunction(
         () => {
           const c = document.getElementById('heatmap') as HTMLCanvasElement;

@@ -1,0 +1,47 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, relative } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { chromiumPath } from './requirements.js';
+
+const types: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.txt': 'text/plain',
+};
+
+/**
+ * A static file server on 127.0.0.1 (a free port) for browser tests: each URL prefix of `mounts`
+ * serves the files under its folder (never a path that leaves it), `pages` serves fixed texts by
+ * exact path, everything else is 404. Close it in the test.
+ */
+export function serveStatic(mounts: ReadonlyArray<readonly [string, string]>, pages: Readonly<Record<string, string>> = {}): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    const page = pages[path];
+    if (page !== undefined) return void res.writeHead(200, { 'content-type': types[extname(path)] ?? 'text/html' }).end(page);
+    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
+    const file = mount ? join(mount[1], path.slice(mount[0].length)) : '';
+    if (!mount || relative(mount[1], file).startsWith('..') || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** The origin `http://127.0.0.1:PORT` of a server from {@link serveStatic}. */
+export function originOf(server: Server): string {
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Debian's headless Chromium (never a downloaded browser), with no background traffic. Close it in the test. */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
