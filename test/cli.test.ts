@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { runCli as lrp } from './support/run-cli.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { createExplainer } from '../src/explainer.js';
 import { readDataFile } from '../src/io/data-file.js';
 import { readNpy } from '../src/io/npy.js';
@@ -17,13 +17,6 @@ import { writeNpy } from '../src/io/npy.js';
 
 
 /** Runs the CLI in-process, capturing its streams. */
-async function lrp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTty: false });
-  return { code, out, err };
-}
-
 const tmp = mkdtempSync(join(tmpdir(), 'lrpjs-cli-'));
 const readOut = (p: string) => toFloat64(readNpy(readFileSync(p)));
 

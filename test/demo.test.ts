@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { runCli as lrp } from './support/run-cli.js';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { DEMO_FILES, findModelsDir } from '../src/demo/models-dir.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { writeTextModel } from '../src/io/text-model.js';
@@ -14,13 +14,6 @@ import { deno, denoPath, describeWith, requirement } from './support/requirement
 import { randomCnn, randomInput, randomMlp } from './support/random-model.js';
 
 /** Runs the CLI in-process, capturing its streams. */
-async function lrp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTty: false });
-  return { code, out, err };
-}
-
 const tmp = mkdtempSync(join(tmpdir(), 'lrpjs-demo-'));
 const shippedDir = join(projectRoot, 'models');
 const shipped = existsSync(join(shippedDir, DEMO_FILES.cnn)) && existsSync(join(shippedDir, DEMO_FILES.digits));

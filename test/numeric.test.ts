@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { runCli as lrp } from './support/run-cli.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { createExplainer } from '../src/explainer.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { writeTextModel } from '../src/io/text-model.js';
@@ -23,12 +23,6 @@ function scaledMlp(w: number): Model {
 const cancelling: Model = {
   layers: [linearLayer(2, 2, f64(1, 0, 0, 1), f64(0, 0)), simpleLayer('relu'), linearLayer(2, 1, f64(1, -1), f64(0))],
 };
-
-async function lrp(...argv: string[]): Promise<{ code: number; err: string }> {
-  let err = '';
-  const code = await main(argv, { out: () => {}, err: (t) => (err += t), errIsTty: false });
-  return { code, err };
-}
 
 describe('no silent non-finite outputs: E_NUMERIC names the first layer in forward order', () => {
   it('js (float64): weights of 1e200 overflow at the second Linear', async () => {

@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { runCli as lrp } from './support/run-cli.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { toFloat64 } from '../src/tensor.js';
 import { writeTextModel } from '../src/io/text-model.js';
@@ -13,13 +13,6 @@ import { binaryOfUnit, maxByteDifference } from './support/binary-bytes.js';
 import { randomCnn, randomInput, randomMlp } from './support/random-model.js';
 
 /** Runs the CLI in-process, capturing its streams. */
-async function lrp(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t), errIsTty: false });
-  return { code, out, err };
-}
-
 const tmp = mkdtempSync(join(tmpdir(), 'lrpjs-render-'));
 const save = (name: string, data: Float64Array, shape: number[]) => {
   const path = join(tmp, name);
