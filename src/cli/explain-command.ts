@@ -3,18 +3,18 @@ import { type Explanation, createExplainer } from '../explainer.js';
 import type { Target } from '../engine/initial.js';
 import { loadModel } from '../io/load-model.js';
 import { type Tensor, showShape } from '../tensor.js';
-import { type OptionSpec, flag, integerOption, option, parseArgs, required, parseDType } from './args.js';
+import { type OptionSpec, flag, integerOption, option, parseArgs, required } from './args.js';
 import { type CliIo, progressReporter } from './context.js';
 import { backendFrom, backendOptionSpec } from './backend-option.js';
 import type { CommandSpec } from './command-spec.js';
 import { explainOptionsFrom, ruleOptionNotes, ruleOptionSpecs } from './rule-options.js';
 import { sampleHeatmapPaths, writeSampleHeatmaps } from './render-command.js';
-import { readTensor, writeTensor } from '../io/tensor-files.js';
+import { readTensor } from '../io/tensor-files.js';
 import { explainingInputShape } from './input-shape-error.js';
 import { inputFiles } from './output-guard.js';
 import { readSamples } from './sample-files.js';
 import { limitOptionSpecs, limitsFrom } from './limit-options.js';
-import { checkOutputPrecision } from './output-precision.js';
+import { dtypeOptionSpec, outputDTypeFrom, writeTensorOutput } from './output-precision.js';
 
 const specs: readonly OptionSpec[] = [
   { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt), a pickled toolbox model (.nn) or a TensorFlow.js layers model (model.json, shards beside it)" },
@@ -29,7 +29,7 @@ const specs: readonly OptionSpec[] = [
   { name: 'progress', value: false, help: 'report progress on stderr (default: only on a terminal, for runs of several chunks)' },
   ...limitOptionSpecs,
   { name: 'out', value: true, arg: 'R.npy|.mat|.txt', help: 'write the relevance there (default: print one sample per line)' },
-  { name: 'dtype', value: true, arg: 'f32|f64', help: 'the precision of a .npy/.mat --out (default f32)' },
+  dtypeOptionSpec,
   { name: 'heatmap', value: true, arg: 'DIR', help: 'also write DIR/<index>_heatmap.png (input | heatmap) per sample' },
 ];
 
@@ -98,9 +98,8 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
     throw new LrpError('E_USAGE', '--init gives the initial relevance, so --target has nothing to choose; give one of them', '--init/--target');
   }
   const out = option(args, 'out');
-  if (out === undefined && args.options.has('dtype')) throw new LrpError('E_USAGE', 'only applies with --out', '--dtype');
   const options = { ...explainOptionsFrom(args), relevanceAt: integerOption(args, 'relevance-at', 0) };
-  const dtype = parseDType(option(args, 'dtype'));
+  const dtype = outputDTypeFrom(args, out);
   const backend = backendFrom(args);
   const limits = limitsFrom(args);
   const chunk = integerOption(args, 'batch-size', 1) ?? 256;
@@ -146,8 +145,7 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   explainer.dispose();
   const relevance = joinBatches(parts.map((p) => p.relevance));
   if (out !== undefined) {
-    checkOutputPrecision(relevance, out, dtype);
-    await writeTensor(out, relevance, dtype);
+    await writeTensorOutput(out, relevance, dtype);
     io.err(`wrote relevance ${showShape(relevance.shape)} to ${out}\n`);
   } else {
     const per = relevance.data.length / relevance.shape[0];

@@ -1,15 +1,13 @@
 import { createExplainer } from '../explainer.js';
 import { loadModel } from '../io/load-model.js';
 import { type Tensor, argmaxRows, showShape } from '../tensor.js';
-import { type OptionSpec, flag, integerOption, option, parseArgs, required, parseDType } from './args.js';
+import { type OptionSpec, flag, integerOption, option, parseArgs, required } from './args.js';
 import { backendFrom, backendOptionSpec } from './backend-option.js';
 import type { CommandSpec } from './command-spec.js';
 import type { CliIo } from './context.js';
 import { joinBatches, sliceBatch } from './explain-command.js';
 import { limitOptionSpecs, limitsFrom } from './limit-options.js';
-import { checkOutputPrecision } from './output-precision.js';
-import { LrpError } from '../errors.js';
-import { writeTensor } from '../io/tensor-files.js';
+import { dtypeOptionSpec, outputDTypeFrom, writeTensorOutput } from './output-precision.js';
 import { explainingInputShape } from './input-shape-error.js';
 import { inputFiles } from './output-guard.js';
 import { readSamples } from './sample-files.js';
@@ -22,7 +20,7 @@ const specs: readonly OptionSpec[] = [
   { name: 'batch-size', value: true, arg: 'N', help: 'samples per chunk (default 256)' },
   ...limitOptionSpecs,
   { name: 'out', value: true, arg: 'Y.npy|.mat|.txt', help: 'write the outputs there (default: print "class score..." per sample)' },
-  { name: 'dtype', value: true, arg: 'f32|f64', help: 'the precision of a .npy/.mat --out (default f32)' },
+  dtypeOptionSpec,
 ];
 
 /** `lrp forward`: its synopsis and options. */
@@ -45,8 +43,7 @@ export async function forwardCommand(argv: readonly string[], io: CliIo): Promis
   const modelPath = required(args, 'model');
   const inputPath = required(args, 'input');
   const out = option(args, 'out');
-  if (out === undefined && args.options.has('dtype')) throw new LrpError('E_USAGE', 'only applies with --out', '--dtype');
-  const dtype = parseDType(option(args, 'dtype'));
+  const dtype = outputDTypeFrom(args, out);
   const backend = backendFrom(args);
   const limits = limitsFrom(args);
   const chunk = integerOption(args, 'batch-size', 1) ?? 256;
@@ -67,8 +64,7 @@ export async function forwardCommand(argv: readonly string[], io: CliIo): Promis
   explainer.dispose();
   const y = joinBatches(parts);
   if (out !== undefined) {
-    checkOutputPrecision(y, out, dtype);
-    await writeTensor(out, y, dtype);
+    await writeTensorOutput(out, y, dtype);
     io.err(`wrote output ${showShape(y.shape)} to ${out}\n`);
     return 0;
   }
