@@ -11,7 +11,7 @@ import { browserNodeStubs } from './scripts/rollup-browser-stubs.mjs';
 //  - dist/cli.js: the `lrp` bin, ESM (top-level await), a thin shell over dist/cli-main.cjs.
 //  - dist/browser/index.js: browsers, web workers, workerd and other `default` runtimes, ESM, one file,
 //    with every `node:` import replaced by a stub that refuses file paths with an LrpError.
-const deps = ['fflate', 'pngjs', 'onnx-proto'];
+const deps = ['fflate', 'pngjs', 'onnx-proto', 'jpeg-js', 'bullmq'];
 const isDep = (id) => deps.some((d) => id === d || id.startsWith(`${d}/`));
 const nodeExternal = (id) => /^node:/.test(id) || isDep(id);
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', module: 'NodeNext', declaration: false, declarationMap: false, sourceMap: false, outDir: undefined, declarationDir: undefined, noEmit: false, emitDeclarationOnly: false });
