@@ -9,7 +9,7 @@ import type { PreparedModel } from './prepared.js';
 
 /** Options of the path and noise methods. */
 export interface SamplingOptions {
-  /** Integrated gradients: number of midpoint steps (default 32). */
+  /** Integrated gradients: number of steps (default 32), at the midpoints (or right ends under `compat: 'zennit'`). */
   readonly steps?: number;
   /** Integrated gradients: baseline, a constant or one value per input element of a sample (default 0). */
   readonly baseline?: number | Float64Array;
@@ -77,7 +77,7 @@ export function attribute<T>(
       const x0 = repeatPerSample(sampling.baseline ?? 0, trace.batch, x.length / trace.batch, 'baseline', 'a sample', 'baseline');
       const sum = new Float64Array(x.length);
       for (let k = 0; k < steps; k++) {
-        const a = (k + 0.5) / steps;
+        const a = plan.pathSum === 'right' ? (k + 1) / steps : (k + 0.5) / steps;
         const g = gradientAt(x.map((v, i) => x0[i] + a * (v - x0[i])));
         for (let i = 0; i < sum.length; i++) sum[i] += g[i];
       }

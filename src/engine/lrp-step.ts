@@ -15,7 +15,7 @@ interface LinearMap<T> {
   transpose(s: T): T;
 }
 
-function weightedMap<T>(pm: PreparedModel<T>, i: number, g: WindowGeometry | null, mode: ParamMode): LinearMap<T> | null {
+function weightedMap<T>(pm: PreparedModel<T>, i: number, g: WindowGeometry | null, mode: ParamMode, sumPool: Group['sumPool']): LinearMap<T> | null {
   const { ops } = pm;
   const layer = pm.model.layers[i]!;
   switch (layer.kind) {
@@ -38,8 +38,10 @@ function weightedMap<T>(pm: PreparedModel<T>, i: number, g: WindowGeometry | nul
     }
     default:
   }
-  // Pools: an implicit weight of 1 (sum) or 1/area (average) on every window element.
-  const c = modifyValue(mode, layer.kind === 'avgpool' || layer.kind === 'globalavgpool' ? 1 / (g!.kH * g!.kW) : 1);
+  // Pools: an implicit weight of 1/area (average), 1 (sum, the toolbox's) or 1/√area (sum as its module) on every window element.
+  const area = g!.kH * g!.kW;
+  const unit = layer.kind === 'avgpool' || layer.kind === 'globalavgpool' ? 1 / area : sumPool === 'module' ? 1 / Math.sqrt(area) : 1;
+  const c = modifyValue(mode, unit);
   if (c === 0) return null;
   const scaled = (t: T): T => {
     if (c === 1) return t;
@@ -71,6 +73,21 @@ function isPlainGroup(group: Group, parts: number): boolean {
   return parts === 1 && group.terms.length === 1 && t.x === 'id' && t.w === 'id' && t.sign === 1 && group.bias === 'id';
 }
 
+/**
+ * `R` where the plain output `z` of the node has the sign `mask` (`z > 0` or `z < 0`), 0 elsewhere;
+ * `R` itself without a mask. `z` is viewed in `R`'s shape (global pools).
+ */
+export function maskedRelevance<T>(ops: Ops<T>, R: T, z: T, mask: Group['mask']): T {
+  if (mask === undefined) return R;
+  const zv = ops.reshape(z, ops.shape(R));
+  const signed = mask === 'pos' ? zv : ops.scale(zv, -1);
+  const m = ops.unary('step', signed);
+  if (signed !== zv) ops.dispose(signed);
+  const out = ops.binary('mul', R, m);
+  ops.dispose(m);
+  return out;
+}
+
 /** Relevance through a weighted or window-sum layer by the generic ratio groups of its rule. */
 function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, groups: readonly Group[], rule: Rule): T {
   const { ops } = pm;
@@ -99,7 +116,7 @@ function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, g
       ? group.terms.filter((t) => t.x !== 'neg').map((t) => (t.x === 'pos' ? { ...t, x: 'id' as const } : t))
       : group.terms;
     const parts = terms
-      .map((term) => ({ term, map: weightedMap(pm, i, g, term.w) }))
+      .map((term) => ({ term, map: weightedMap(pm, i, g, term.w, group.sumPool) }))
       .filter((p): p is { term: typeof p.term; map: LinearMap<T> } => p.map !== null);
     if (parts.length === 0) continue;
     // The bias joins the first term, whose sign is +1 in every group of ruleGroups.
@@ -116,7 +133,9 @@ function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, g
         bias = null;
       }
     }
-    const s = ops.divStab(R, z!, { eps: group.eps });
+    const Rm = maskedRelevance(ops, R, trace.acts[i + 1]!, group.mask);
+    const s = ops.divStab(Rm, z!, { eps: group.eps });
+    if (Rm !== R) ops.dispose(Rm);
     if (!reuse) ops.dispose(z!);
     let c: T | null = null;
     for (const { term, map } of parts) {

@@ -5,7 +5,7 @@ import type { Rule } from '../rules/rule.js';
 import { repeatPerSample, sizeOf } from '../tensor.js';
 import type { Trace } from './forward.js';
 import { type GradientMode, gradStep } from './grad-step.js';
-import { lrpStep } from './lrp-step.js';
+import { lrpStep, maskedRelevance } from './lrp-step.js';
 import { type PreparedModel, modifyValue } from './prepared.js';
 import { type InputMode, ruleGroups } from './rule-terms.js';
 
@@ -78,7 +78,9 @@ function addSplit<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, rul
     const plain = terms.length === 1 && terms[0]!.term.x === 'id' && terms[0]!.c === 1 && terms[0]!.term.sign === 1;
     let z: T | null = plain ? trace.acts[i + 1]! : null;
     if (!plain) for (const x of xs) for (const { term, c } of terms) z = sumInto(z, times(input(x, term.x), c), term.sign);
-    const s = ops.divStab(R, z!, { eps: group.eps });
+    const Rm = maskedRelevance(ops, R, trace.acts[i + 1]!, group.mask);
+    const s = ops.divStab(Rm, z!, { eps: group.eps });
+    if (Rm !== R) ops.dispose(Rm);
     if (!plain) free(z!);
     xs.forEach((x, k) => {
       let contrib: T | null = null;

@@ -6,13 +6,17 @@ import { nonNegativeInputs } from './sign-analysis.js';
 
 /**
  * How a rule modifies a weight or bias (the ρ of Montavon et al. 2019): identity, positive or
- * negative part, square, all ones, `w + γ·w⁺`, or zero (bias only).
+ * negative part, square, all ones, `w + γ·w⁺` (`{gamma}`; `{gamma, part: 'neg'}`: `w + γ·w⁻`, the
+ * generalised γ of Zennit), or zero (bias only).
  */
-export type ParamMode = 'id' | 'pos' | 'neg' | 'square' | 'ones' | 'zero' | { readonly gamma: number };
+export type ParamMode = 'id' | 'pos' | 'neg' | 'square' | 'ones' | 'zero' | { readonly gamma: number; readonly part?: 'pos' | 'neg' };
 
 /** Applies a {@link ParamMode} to one value (pools use it on their implicit weight). */
 export function modifyValue(mode: ParamMode, v: number): number {
-  if (typeof mode === 'object') return v + mode.gamma * (v > 0 ? v : 0);
+  if (typeof mode === 'object') {
+    const part = mode.part === 'neg' ? (v < 0 ? v : 0) : v > 0 ? v : 0;
+    return v + mode.gamma * part;
+  }
   switch (mode) {
     case 'id': return v;
     case 'pos': return v > 0 ? v : 0;
@@ -24,7 +28,7 @@ export function modifyValue(mode: ParamMode, v: number): number {
 }
 
 function modeKey(mode: ParamMode): string {
-  return typeof mode === 'object' ? `gamma:${mode.gamma}` : mode;
+  return typeof mode === 'object' ? `gamma:${mode.gamma}${mode.part === 'neg' ? ':neg' : ''}` : mode;
 }
 
 /** Options of a {@link PreparedModel}. */

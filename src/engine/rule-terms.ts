@@ -1,33 +1,16 @@
 import type { Rule } from '../rules/rule.js';
-import type { ParamMode } from './prepared.js';
+import type { Group } from './ratio-group.js';
+import { zennitGroups } from './zennit-terms.js';
 
-/** How a rule modifies the layer input: identity, its parts, ones, or the z^B bounds. */
-export type InputMode = 'id' | 'pos' | 'neg' | 'ones' | 'low' | 'high';
-
-/** One product `sign · ρ_x(x) · ρ_w(W)` contributing to a group's `z`. */
-export interface Term {
-  readonly x: InputMode;
-  readonly w: ParamMode;
-  readonly sign: 1 | -1;
-}
-
-/**
- * One ratio of a rule: `coef · Σ_terms sign·ρ_x(x) ⊙ ρ_wᵀ(R / stab(z))` with
- * `z = Σ_terms sign·ρ_w(ρ_x(x)) + ρ_b(b)` (Montavon et al. 2019, the generic four-step LRP).
- */
-export interface Group {
-  readonly coef: number;
-  readonly terms: readonly Term[];
-  readonly bias: ParamMode;
-  /** Stabiliser: `z + eps·sgn0(z)`. */
-  readonly eps: number;
-}
+export type { Group, InputMode, Term } from './ratio-group.js';
 
 /**
  * Expresses a rule on a weighted or sum-pooling layer as ratio groups. `pool` selects the toolbox's
- * SumPool stabiliser for LRP-0 (1e-12 instead of 1e-16).
+ * SumPool stabiliser for LRP-0 (1e-12 instead of 1e-16). A rule under Zennit's definition gets
+ * {@link zennitGroups}.
  */
 export function ruleGroups(rule: Rule, pool: boolean): Group[] {
+  if (rule.definition === 'zennit') return zennitGroups(rule);
   const plain = (eps: number): Group[] => [{ coef: 1, terms: [{ x: 'id', w: 'id', sign: 1 }], bias: 'id', eps }];
   const alphaBeta = (alpha: number, beta: number): Group[] => {
     const groups: Group[] = [];

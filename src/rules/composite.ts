@@ -1,45 +1,16 @@
 import { LrpError } from '../errors.js';
 import { firstWeightedNodes } from '../model/graph.js';
 import type { Model } from '../model/layers.js';
-import { type Rule, rules } from './rule.js';
+import { type CompositeName, type CompositeOptions, canonicalCompositeName, compositeNames } from './composite-names.js';
+import { type Rule, type RuleDefinition, rules } from './rule.js';
+import { zennitCompositeRules } from './zennit-composite.js';
 
-/** Names of the built-in composites, as Zennit (Anders et al. 2021) names them. */
-export type CompositeName =
-  | 'EpsilonPlus'
-  | 'EpsilonPlusFlat'
-  | 'EpsilonGammaBox'
-  | 'EpsilonAlpha2Beta1'
-  | 'EpsilonAlpha2Beta1Flat';
-
-/** Parameters of the built-in composites. */
-export interface CompositeOptions {
-  /** ε of the dense layers (default 1e-6, Zennit's). */
-  readonly epsilon?: number;
-  /** γ of the convolutions in EpsilonGammaBox (default 0.25). */
-  readonly gamma?: number;
-  /** Input bounds of the first layer's z^B rule in EpsilonGammaBox (required there). */
-  readonly low?: number | Float64Array;
-  readonly high?: number | Float64Array;
-}
+export { type CompositeName, type CompositeOptions, canonicalCompositeName, compositeNames } from './composite-names.js';
 
 /** A composite maps a model to one rule per layer (`null`: the layer's default behaviour). */
 export interface Composite {
   readonly name: string;
   rulesFor(model: Model): (Rule | null)[];
-}
-
-/** All built-in composite names. */
-export const compositeNames: readonly CompositeName[] = [
-  'EpsilonPlus',
-  'EpsilonPlusFlat',
-  'EpsilonGammaBox',
-  'EpsilonAlpha2Beta1',
-  'EpsilonAlpha2Beta1Flat',
-];
-
-/** The built-in composite `name` means (case, `-` and `_` ignored: `epsilon-gamma-box`), or `undefined`. */
-export function canonicalCompositeName(name: string): CompositeName | undefined {
-  return compositeNames.find((c) => c.toLowerCase() === name.toLowerCase().replace(/[-_]/g, ''));
 }
 
 function layerMap(model: Model, dense: Rule, conv: Rule, first: Rule | null): (Rule | null)[] {
@@ -59,11 +30,16 @@ function layerMap(model: Model, dense: Rule, conv: Rule, first: Rule | null): (R
  * variants give the first weighted layer the flat rule; sum/average pooling (global too) uses LRP-0,
  * max pooling winner-take-all; other nodes (add, an unfolded BatchNorm) their default, LRP-0. On a
  * graph the "first weighted layer" is every dense/conv/depthwise node the input reaches through no
- * other weighted node ({@link firstWeightedNodes}).
+ * other weighted node ({@link firstWeightedNodes}). Under the `zennit` definition the layer maps
+ * are Zennit 1.0's ({@link zennitCompositeRules}).
  */
-export function composite(name: CompositeName | string, options: CompositeOptions = {}): Composite {
+export function composite(name: CompositeName | string, options: CompositeOptions = {}, definition: RuleDefinition = 'toolbox'): Composite {
   const eps = rules.epsilon(options.epsilon ?? 1e-6);
   const canonical = canonicalCompositeName(name);
+  if (canonical !== undefined && definition === 'zennit') {
+    if (canonical === 'EpsilonGammaBox') zennitCompositeRules(canonical, { layers: [] }, options);
+    return { name: canonical, rulesFor: (m) => zennitCompositeRules(canonical, m, options) };
+  }
   switch (canonical) {
     case 'EpsilonPlus':
       return { name: canonical, rulesFor: (m) => layerMap(m, eps, rules.zplus(), null) };

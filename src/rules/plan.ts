@@ -3,7 +3,8 @@ import { type Model, layerWhere } from '../model/layers.js';
 import { type Composite, type CompositeName, type CompositeOptions, composite as makeComposite } from './composite.js';
 import { type Formula, resolveFormula } from './formula.js';
 import { type Method, parseMethod } from './method.js';
-import { type Rule, toRule } from './rule.js';
+import { type Rule, type RuleDefinition, ruleDefinitions, toRule, withDefinition } from './rule.js';
+import { zennitBaseRule, zennitLayerMap } from './zennit-composite.js';
 
 /** How to explain: a method and the rules of LRP, given in one of several ways. */
 export interface RuleSpec {
@@ -19,12 +20,24 @@ export interface RuleSpec {
   readonly formula?: Formula;
   /** Per-layer overrides, by layer index (counting every module), applied last. */
   readonly layerRules?: Readonly<Record<number, Rule | string>> | ReadonlyArray<readonly [number, Rule | string]>;
+  /**
+   * Whose definitions apply (default `'toolbox'`, lrpjs's own). `'zennit'`: Zennit 1.0's rules,
+   * composites and layer maps ({@link RuleDefinition}; a single `rule` goes to the dense and
+   * convolution nodes, pools and additions get Norm, as a Zennit layer map would), and integrated
+   * gradients by Zennit's right-hand sum. Not with `formula` (the toolbox's own codes).
+   */
+  readonly compat?: RuleDefinition;
 }
+
+/** How integrated gradients samples the path: midpoints `(k − ½)/n` (lrpjs) or right ends `k/n` (Zennit). */
+export type PathSum = 'midpoint' | 'right';
 
 /** The resolved plan: a method and one rule (or `null`, the layer's default) per layer. Pure data. */
 export interface RulePlan {
   readonly method: Method;
   readonly rules: readonly (Rule | null)[];
+  /** Integrated gradients' path sum (default `'midpoint'`; `'right'` under `compat: 'zennit'`). */
+  readonly pathSum?: PathSum;
 }
 
 /**
@@ -38,6 +51,14 @@ export function resolveRules(model: Model, spec: RuleSpec = {}): RulePlan {
   const given = (['rule', 'composite', 'formula'] as const).filter((k) => spec[k] !== undefined);
   if (given.length > 1) throw new LrpError('E_USAGE', `give only one of rule, composite, formula (got ${given.join(', ')})`);
   const n = model.layers.length;
+  const compat = spec.compat ?? 'toolbox';
+  if (!ruleDefinitions.includes(compat)) {
+    throw new LrpError('E_USAGE', `unknown compat '${String(compat)}' (known: ${ruleDefinitions.join(', ')})`, 'compat');
+  }
+  const zennit = compat === 'zennit';
+  if (zennit && spec.formula !== undefined) {
+    throw new LrpError('E_USAGE', "compat 'zennit' applies to rules and composites, not to the toolbox's formula codes", 'compat');
+  }
   let method: Method = 'lrp';
   let perLayer: (Rule | null)[];
   if (spec.formula !== undefined) {
@@ -45,11 +66,13 @@ export function resolveRules(model: Model, spec: RuleSpec = {}): RulePlan {
     method = f.method;
     perLayer = f.rules;
   } else if (spec.composite !== undefined) {
-    const c = typeof spec.composite === 'string' ? makeComposite(spec.composite, spec.compositeOptions) : spec.composite;
+    const c = typeof spec.composite === 'string' ? makeComposite(spec.composite, spec.compositeOptions, compat) : spec.composite;
     perLayer = c.rulesFor(model);
+    // A composite object of the caller's: its rules under Zennit's definition, Zennit's map where it gives none.
+    if (zennit) perLayer = perLayer.map((r, i) => (r ? withDefinition(r, 'zennit') : zennitBaseRule(model.layers[i]!)));
   } else {
-    const all = toRule(spec.rule ?? 'simple', 'rule');
-    perLayer = model.layers.map(() => all);
+    const all = toRule(spec.rule ?? 'simple', 'rule', zennit ? 'zennit' : undefined);
+    perLayer = zennit ? zennitLayerMap(model, () => all) : model.layers.map(() => all);
   }
   if (spec.method !== undefined) {
     const m = parseMethod(spec.method, 'method');
@@ -65,7 +88,7 @@ export function resolveRules(model: Model, spec: RuleSpec = {}): RulePlan {
     if (!Number.isInteger(index) || index < 0 || index >= n) {
       throw new LrpError('E_RANGE', `layer index ${index} is out of range 0..${n - 1}`, 'layer rule');
     }
-    perLayer[index] = toRule(r, layerWhere(model.layers, index));
+    perLayer[index] = toRule(r, layerWhere(model.layers, index), zennit ? 'zennit' : undefined);
   }
-  return { method, rules: perLayer };
+  return zennit ? { method, rules: perLayer, pathSum: 'right' } : { method, rules: perLayer };
 }

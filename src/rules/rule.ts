@@ -5,7 +5,25 @@ import { LrpError } from '../errors.js';
  * Overview", 2019): `z_ij = x_i·w_ij`, `z_j = Σ_i z_ij + b_j`, `sgn0(z) = z >= 0 ? 1 : −1`.
  * The bias sits in every denominator that has one and absorbs relevance (toolbox convention).
  */
-export type Rule =
+export type Rule = RuleKind & {
+  /**
+   * Whose definition of the rule applies: lrpjs's own (the LRP Toolbox's, the default when absent)
+   * or Zennit 1.0's (`'zennit'`, see {@link RuleDefinition}). Set by `compat: 'zennit'`.
+   */
+  readonly definition?: RuleDefinition;
+};
+
+/**
+ * Whose formulas a rule follows. `'toolbox'`: lrpjs's own (the LRP Toolbox's, documented on each
+ * rule). `'zennit'`: Zennit 1.0's — stabiliser `z + 1e-6·sgn0(z)` in every rule (ε for ε-LRP),
+ * generalised γ (the sign of `z = Wx + b` picks the branch, z = 0 gets nothing), flat and w² with the
+ * stabiliser and w² with the squared bias, pools (SumPool as its real module `Σx/√k`) and additions
+ * by Norm (LRP-0 with that stabiliser). See README "lrpjs and Zennit".
+ */
+export type RuleDefinition = 'toolbox' | 'zennit';
+
+/** The rules themselves, without their {@link RuleDefinition}. */
+export type RuleKind =
   /** LRP-0 (Bach et al. 2015): `R_i = Σ_j z_ij / (z_j + 1e-16·sgn0(z_j)) · R_j` (1e-12 on pools, as the toolbox). */
   | { readonly name: 'simple' }
   /** LRP-ε (Bach et al. 2015): `R_i = Σ_j z_ij / (z_j + ε·sgn0(z_j)) · R_j`. */
@@ -33,7 +51,7 @@ export type Rule =
   | { readonly name: 'pass' };
 
 /** Names of the rules. */
-export type RuleName = Rule['name'];
+export type RuleName = RuleKind['name'];
 
 /** All rule names, for messages and help. */
 export const ruleNames: readonly RuleName[] = ['simple', 'epsilon', 'alphabeta', 'flat', 'ww', 'zplus', 'zbox', 'gamma', 'pass'];
@@ -82,11 +100,31 @@ function numbers(text: string, spec: string, where?: string): number[] {
   });
 }
 
+/** Every rule definition, for messages. */
+export const ruleDefinitions: readonly RuleDefinition[] = ['toolbox', 'zennit'];
+
+/** The rule under `definition` (the toolbox's is the default and leaves no mark on the rule). */
+export function withDefinition(rule: Rule, definition: RuleDefinition): Rule {
+  if ((rule.definition ?? 'toolbox') === definition) return rule;
+  const { definition: _old, ...plain } = rule;
+  return definition === 'toolbox' ? (plain as Rule) : { ...plain, definition };
+}
+
+/** ε of `epsilon` without a value: the toolbox's 1e-2, or Zennit's 1e-6. */
+export function defaultEpsilon(definition: RuleDefinition = 'toolbox'): number {
+  return definition === 'zennit' ? 1e-6 : 1e-2;
+}
+
 /**
  * Parses a rule SPEC as the CLI writes it: `simple`, `epsilon=E`, `alphabeta=A` (β = A − 1),
- * `alphabeta=A,B`, `flat`, `ww`, `zplus`, `zbox=LOW,HIGH`, `gamma=G`, `pass`.
+ * `alphabeta=A,B`, `flat`, `ww`, `zplus`, `zbox=LOW,HIGH`, `gamma=G`, `pass`. Under the `zennit`
+ * definition the rule carries it and `epsilon` alone means Zennit's ε = 1e-6.
  */
-export function parseRule(spec: string, where?: string): Rule {
+export function parseRule(spec: string, where?: string, definition: RuleDefinition = 'toolbox'): Rule {
+  return withDefinition(parsePlainRule(spec, definition, where), definition);
+}
+
+function parsePlainRule(spec: string, definition: RuleDefinition, where?: string): Rule {
   const eq = spec.indexOf('=');
   const name = (eq < 0 ? spec : spec.slice(0, eq)).trim().toLowerCase();
   const args = eq < 0 ? [] : numbers(spec.slice(eq + 1), spec, where);
@@ -102,7 +140,7 @@ export function parseRule(spec: string, where?: string): Rule {
         return rules[name]();
       case 'epsilon':
         arity(0, 1);
-        return rules.epsilon(args[0]);
+        return rules.epsilon(args[0] ?? defaultEpsilon(definition));
       case 'alphabeta':
         arity(0, 2);
         return rules.alphabeta(args[0], args[1]);
@@ -121,8 +159,15 @@ export function parseRule(spec: string, where?: string): Rule {
   }
 }
 
-/** Short text of a rule, the inverse of {@link parseRule} for scalar parameters. */
+/**
+ * Short text of a rule, the inverse of {@link parseRule} for scalar parameters; a rule under
+ * Zennit's definition ends in ` (zennit)`.
+ */
 export function formatRule(rule: Rule): string {
+  return rule.definition === 'zennit' ? `${formatPlainRule(rule)} (zennit)` : formatPlainRule(rule);
+}
+
+function formatPlainRule(rule: Rule): string {
   switch (rule.name) {
     case 'epsilon': return `epsilon=${rule.epsilon}`;
     case 'alphabeta': return `alphabeta=${rule.alpha},${rule.beta}`;
@@ -137,6 +182,14 @@ export function formatRule(rule: Rule): string {
  * and parameters the factories accept. Returns the rule rebuilt by its factory.
  */
 export function checkRule(rule: Rule, where?: string): Rule {
+  const definition = (rule as { definition?: unknown } | null)?.definition;
+  if (definition !== undefined && !(ruleDefinitions as readonly unknown[]).includes(definition)) {
+    throw new LrpError('E_RULE', `unknown rule definition '${String(definition)}' (known: ${ruleDefinitions.join(', ')})`, where);
+  }
+  return withDefinition(checkPlainRule(rule, where), (definition as RuleDefinition | undefined) ?? 'toolbox');
+}
+
+function checkPlainRule(rule: Rule, where?: string): Rule {
   const r = rule as Partial<Record<string, unknown>> | null;
   const num = (k: string): number => {
     const v = r?.[k];
@@ -165,7 +218,12 @@ export function checkRule(rule: Rule, where?: string): Rule {
   }
 }
 
-/** Accepts a {@link Rule} (validated) or a SPEC string. */
-export function toRule(rule: Rule | string, where?: string): Rule {
-  return typeof rule === 'string' ? parseRule(rule, where) : checkRule(rule, where);
+/**
+ * Accepts a {@link Rule} (validated) or a SPEC string. With `definition` (compat modes) the rule is
+ * put under it, whatever it carried.
+ */
+export function toRule(rule: Rule | string, where?: string, definition?: RuleDefinition): Rule {
+  if (typeof rule === 'string') return parseRule(rule, where, definition);
+  const checked = checkRule(rule, where);
+  return definition === undefined ? checked : withDefinition(checked, definition);
 }
