@@ -2,14 +2,14 @@
 //
 // Blocked after Goto & van de Geijn: B is packed per (KC × NC) block into NR-column panels, A per
 // (MC × KC) block into MR-row panels (both zero-padded, 16-byte aligned), and an MR × NR register
-// tile accumulates KC rank-1 updates with f32x4 mul + add (wasm SIMD has no FMA). Per element the
+// tile accumulates KC rank-1 updates with f32x4 mul + add (`madd4`: fused in the relaxed-SIMD build). Per element the
 // sum runs over k in order inside a KC block, then C += block sum, so the scalar build (which walks
 // the same blocks with scalar locals) gives the same bits as the SIMD build.
 //
 // Small M (fewer rows than one register tile, e.g. a dense layer on one sample) skips packing: B is
 // streamed once (axpy form for B row-major, 4-lane dot form for Bᵀ row-major).
 
-import { copyF32 } from './vec';
+import { copyF32, madd4 } from './vec';
 
 // @ts-ignore: decorator
 @inline const MR: i32 = 4;
@@ -134,17 +134,17 @@ function packB(b: usize, ldb: i32, transB: i32, p0: i32, kc: i32, j0: i32, nc: i
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load32_splat(ap);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    c00 = madd4(a, b0, c00);
+    c01 = madd4(a, b1, c01);
     a = v128.load32_splat(ap, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    c10 = madd4(a, b0, c10);
+    c11 = madd4(a, b1, c11);
     a = v128.load32_splat(ap, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    c20 = madd4(a, b0, c20);
+    c21 = madd4(a, b1, c21);
     a = v128.load32_splat(ap, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    c30 = madd4(a, b0, c30);
+    c31 = madd4(a, b1, c31);
     ap += 16;
     bp += 32;
   }
@@ -243,10 +243,10 @@ function smallAxpy(transA: i32, M: i32, N: i32, K: i32, a: usize, lda: i32, b: u
         for (; j + 4 <= N; j += 4) {
           const o = <usize>j << 2;
           let cv = v128.load(crow + o);
-          cv = f32x4.add(cv, f32x4.mul(v0, v128.load(b0 + o)));
-          cv = f32x4.add(cv, f32x4.mul(v1, v128.load(b1 + o)));
-          cv = f32x4.add(cv, f32x4.mul(v2, v128.load(b2 + o)));
-          cv = f32x4.add(cv, f32x4.mul(v3, v128.load(b3 + o)));
+          cv = madd4(v0, v128.load(b0 + o), cv);
+          cv = madd4(v1, v128.load(b1 + o), cv);
+          cv = madd4(v2, v128.load(b2 + o), cv);
+          cv = madd4(v3, v128.load(b3 + o), cv);
           v128.store(crow + o, cv);
         }
       }
@@ -268,7 +268,7 @@ function smallAxpy(transA: i32, M: i32, N: i32, K: i32, a: usize, lda: i32, b: u
         const v0 = f32x4.splat(a0);
         for (; j + 4 <= N; j += 4) {
           const o = <usize>j << 2;
-          v128.store(crow + o, f32x4.add(v128.load(crow + o), f32x4.mul(v0, v128.load(b0 + o))));
+          v128.store(crow + o, madd4(v0, v128.load(b0 + o), v128.load(crow + o)));
         }
       }
       for (; j < N; j++) {
@@ -290,7 +290,7 @@ function smallAxpy(transA: i32, M: i32, N: i32, K: i32, a: usize, lda: i32, b: u
     let v = f32x4.splat(0);
     for (; k + 4 <= K; k += 4) {
       const o = <usize>k << 2;
-      v = f32x4.add(v, f32x4.mul(v128.load(x + o), v128.load(y + o)));
+      v = madd4(v128.load(x + o), v128.load(y + o), v);
     }
     s = (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
   } else {
@@ -325,10 +325,10 @@ function smallDot(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32
         for (let k = 0; k < K4; k += 4) {
           const o = <usize>k << 2;
           const x = v128.load(arow + o);
-          v0 = f32x4.add(v0, f32x4.mul(x, v128.load(r0 + o)));
-          v1 = f32x4.add(v1, f32x4.mul(x, v128.load(r1 + o)));
-          v2 = f32x4.add(v2, f32x4.mul(x, v128.load(r2 + o)));
-          v3 = f32x4.add(v3, f32x4.mul(x, v128.load(r3 + o)));
+          v0 = madd4(x, v128.load(r0 + o), v0);
+          v1 = madd4(x, v128.load(r1 + o), v1);
+          v2 = madd4(x, v128.load(r2 + o), v2);
+          v3 = madd4(x, v128.load(r3 + o), v3);
         }
         let s0 = (f32x4.extract_lane(v0, 0) + f32x4.extract_lane(v0, 1)) + (f32x4.extract_lane(v0, 2) + f32x4.extract_lane(v0, 3));
         let s1 = (f32x4.extract_lane(v1, 0) + f32x4.extract_lane(v1, 1)) + (f32x4.extract_lane(v1, 2) + f32x4.extract_lane(v1, 3));

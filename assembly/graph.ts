@@ -1,6 +1,9 @@
 // Kernels of the graph node kinds: per-channel affine maps (BatchNorm), depthwise convolution and
 // its transpose (with dilation), and clip with its derivative mask. Same float operations in the
-// SIMD and the scalar path (multiply, then add; no fused multiply-add), so both builds agree bitwise.
+// SIMD and the scalar path (multiply, then add), so both builds agree bitwise; the relaxed-SIMD build
+// fuses the depthwise multiply-adds (`madd4`).
+
+import { madd4 } from './vec';
 
 /** out[r, j] = x[r, j]·scale[j] (+ shift[j]) for `rows` rows of `C` channels. */
 export function affine(x: usize, scale: usize, shift: usize, out: usize, rows: i32, C: i32, hasShift: i32): void {
@@ -61,7 +64,7 @@ export function depthwise(
               if (ASC_FEATURE_SIMD) {
                 for (; j + 4 <= C; j += 4) {
                   const q = <usize>j << 2;
-                  v128.store(o + q, f32x4.add(v128.load(o + q), f32x4.mul(v128.load(xi + q), v128.load(wi + q))));
+                  v128.store(o + q, madd4(v128.load(xi + q), v128.load(wi + q), v128.load(o + q)));
                 }
               }
               for (; j < C; j++) {
@@ -110,7 +113,7 @@ export function depthwiseT(
               if (ASC_FEATURE_SIMD) {
                 for (; c + 4 <= C; c += 4) {
                   const q = <usize>c << 2;
-                  v128.store(xi + q, f32x4.add(v128.load(xi + q), f32x4.mul(v128.load(so + q), v128.load(wi + q))));
+                  v128.store(xi + q, madd4(v128.load(so + q), v128.load(wi + q), v128.load(xi + q)));
                 }
               }
               for (; c < C; c++) {

@@ -1,5 +1,6 @@
-// Entry of the lrpjs wasm core. The same sources build twice (asconfig.json): `simd` with
-// `--enable simd` and `scalar` without; ASC_FEATURE_SIMD selects the code paths at compile time.
+// Entry of the lrpjs wasm core. The same sources build three times (asconfig.json): `relaxed` with
+// `--enable simd,relaxed-simd`, `simd` with `--enable simd` and `scalar` without; ASC_FEATURE_SIMD and
+// ASC_FEATURE_RELAXED_SIMD select the code paths at compile time.
 // The module owns no allocator: the host (src/backends/wasm/memory.ts) places every buffer in
 // linear memory above heapBase() and passes byte addresses and dimensions.
 
@@ -14,7 +15,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-/** 1 for the SIMD build, 0 for the scalar build. */
+/** 2 for the relaxed-SIMD build, 1 for the SIMD build, 0 for the scalar build. */
 export function simdBuild(): i32 {
-  return ASC_FEATURE_SIMD ? 1 : 0;
+  return ASC_FEATURE_RELAXED_SIMD ? 2 : ASC_FEATURE_SIMD ? 1 : 0;
 }

@@ -2,6 +2,19 @@
 // scalar tail) and a scalar path; the choice is made at compile time by ASC_FEATURE_SIMD, so the
 // scalar build (`--enable simd` absent) never contains a v128 instruction. Each output element is
 // computed by the same float operations in both paths, so the two builds agree bitwise.
+// The relaxed-SIMD build (`--enable simd,relaxed-simd`) differs in one place only: `madd4` is a
+// fused multiply-add there (one rounding instead of two), so it agrees with the others within
+// float32 rounding, not bitwise.
+
+/**
+ * c + a·b on four f32 lanes: `f32x4.relaxed_madd` in the relaxed-SIMD build (fused where the CPU
+ * has FMA), `f32x4.mul` then `f32x4.add` otherwise. Only called on SIMD paths.
+ */
+// @ts-ignore: decorator
+@inline export function madd4(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
 
 /** dst[0..n) = src[0..n) */
 @inline export function copyF32(dst: usize, src: usize, n: i32): void {

@@ -1,6 +1,8 @@
-// GEMM throughput of the wasm core, single-threaded, SIMD and scalar builds.
+// GEMM throughput of the wasm core, single-threaded, relaxed-SIMD, SIMD and scalar builds.
 // Run: node scripts/build-wasm.mjs && node bench/gemm.mjs [sizes...]   (default 256 512 1024)
-// Loads build/lrp-{simd,scalar}.wasm directly and calls the raw `gemm` export
+// The relaxed-SIMD build runs where the engine validates it (Node ≥ 22, or Node 20 with
+// --experimental-wasm-relaxed-simd), and is listed as skipped otherwise.
+// Loads build/lrp-{relaxed,simd,scalar}.wasm directly and calls the raw `gemm` export
 // (C[M,N] = A[M,K]·B[K,N], row-major, float32), reporting the best of several timed runs.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +51,11 @@ function bench(ex, M, N, K, transB) {
 
 console.log(`wasm GEMM, single thread, float32, best of 5 (GFLOP/s)`);
 console.log(['variant', 'op', ...dims.map(String)].map((s) => s.padStart(8)).join(' '));
-for (const variant of ['simd', 'scalar']) {
+for (const variant of ['relaxed', 'simd', 'scalar']) {
+  if (!WebAssembly.validate(readFileSync(`${root}build/lrp-${variant}.wasm`))) {
+    console.log(`${variant.padStart(8)}  (skipped: this engine does not validate the ${variant} build)`);
+    continue;
+  }
   const ex = instantiate(variant);
   for (const [name, tb] of /** @type {const} */ ([['A·B', 0], ['A·Bᵀ', 1]])) {
     const row = dims.map((n) => bench(ex, n, n, n, tb).toFixed(2));
@@ -68,7 +74,11 @@ const shapes = [
   ['conv 56×56×64 → 3×3×128 (3136×128×576)', 3136, 128, 576, 0],
 ];
 console.log('\nLRP-shaped products (GFLOP/s)');
-for (const variant of ['simd', 'scalar']) {
+for (const variant of ['relaxed', 'simd', 'scalar']) {
+  if (!WebAssembly.validate(readFileSync(`${root}build/lrp-${variant}.wasm`))) {
+    console.log(`${variant.padStart(8)}  (skipped: this engine does not validate the ${variant} build)`);
+    continue;
+  }
   const ex = instantiate(variant);
   for (const [name, M, N, K, tb] of shapes) {
     console.log(`${variant.padStart(8)} ${name.padEnd(42)} ${bench(ex, M, N, K, tb).toFixed(2).padStart(8)}`);

@@ -1,5 +1,5 @@
 // Last step of `npm run build`, after rollup and tsc: completes dist/ as the package ships it.
-//  - dist/lrp-{simd,scalar}.wasm: the wasm core as files, for runtimes that bind a precompiled module;
+//  - dist/lrp-{relaxed,simd,scalar}.wasm: the wasm core as files, for runtimes that bind a precompiled module;
 //  - dist/index.js, dist/png.js: ESM entries re-exporting the CommonJS build (one module state for
 //    `import` and `require`);
 //  - dist/types (ESM declarations, pruned to what the entries reach) and dist/types-cjs (the same
@@ -17,7 +17,7 @@ const fail = (msg) => {
   process.exit(1);
 };
 
-for (const v of ['simd', 'scalar']) copyFileSync(join(root, 'build', `lrp-${v}.wasm`), join(dist, `lrp-${v}.wasm`));
+for (const v of ['relaxed', 'simd', 'scalar']) copyFileSync(join(root, 'build', `lrp-${v}.wasm`), join(dist, `lrp-${v}.wasm`));
 
 // ESM entries over the CommonJS build: explicit names, so every runtime and bundler sees them.
 const require = createRequire(import.meta.url);
@@ -59,7 +59,7 @@ prune(types);
 
 const wasmDoc = [
   '/**',
-  ' * The lrpjs wasm core (`lrp-simd.wasm` or `lrp-scalar.wasm`) as a compiled `WebAssembly.Module`, the',
+  ' * The lrpjs wasm core (`lrp-relaxed.wasm`, `lrp-simd.wasm` or `lrp-scalar.wasm`) as a compiled `WebAssembly.Module`, the',
   ' * way edge runtimes and their bundlers (workerd, Cloudflare Workers, wrangler) bind a `.wasm` import.',
   ' * Pass it to `init({ module })` where compiling WebAssembly from bytes is forbidden.',
   ' */',

@@ -4,7 +4,7 @@ import type { UnaryOp } from '../src/engine/ops.js';
 import { JsOps } from '../src/backends/js/ops.js';
 import { type WindowGeometry, windowGeometry } from '../src/model/shapes.js';
 import type { Padding } from '../src/model/layers.js';
-import { initWasm, initWasmSync, compileWasm, simdSupported } from '../src/backends/wasm/module.js';
+import { initWasm, initWasmSync, compileWasm, pickBuild, simdSupported, wasmBytes } from '../src/backends/wasm/module.js';
 import { WasmMemory } from '../src/backends/wasm/memory.js';
 import { WasmOps, type WasmTensor } from '../src/backends/wasm/ops.js';
 import { relError, uniform } from './support/random-model.js';
@@ -123,6 +123,13 @@ describe('wasm module', () => {
     const fromModule = initWasmSync({ module: mod });
     expect(fromModule.simd).toBe(false);
     expect((await WasmOps.create({ module: simd.module })).simd).toBe(true);
+  });
+
+  it('defaults to the relaxed-SIMD build only where the engine validates it (Node 20: behind a flag)', () => {
+    const relaxedOk = WebAssembly.validate(wasmBytes('relaxed') as BufferSource);
+    expect(relaxedOk).toBe(Number(process.versions.node.split('.')[0]) >= 22);
+    expect(pickBuild()).toBe(relaxedOk ? 'relaxed' : 'simd');
+    if (!relaxedOk) expect(() => initWasmSync({ build: 'relaxed' })).toThrow(/does not support relaxed SIMD/);
   });
 });
 

@@ -82,9 +82,9 @@ describe('wasm backend selection and builds', () => {
   });
 
   itWith(built('lrp-simd.wasm'), 'the shipped dist/lrp-*.wasm files are the embedded builds', async () => {
-    for (const simd of [true, false]) {
-      const file = readFileSync(join(projectRoot, 'dist', `lrp-${simd ? 'simd' : 'scalar'}.wasm`));
-      expect(Buffer.from(wasmBytes(simd)).equals(file)).toBe(true);
+    for (const build of ['relaxed', 'simd', 'scalar'] as const) {
+      const file = readFileSync(join(projectRoot, 'dist', `lrp-${build}.wasm`));
+      expect(Buffer.from(wasmBytes(build)).equals(file)).toBe(true);
     }
   });
 

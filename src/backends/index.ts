@@ -1,7 +1,7 @@
 import { LrpError } from '../errors.js';
 import type { Ops } from '../engine/ops.js';
 import { JsOps } from './js/ops.js';
-import { WasmOps, compileWasm } from './wasm/index.js';
+import { type WasmBuild, WasmOps, compileWasm } from './wasm/index.js';
 
 /** Backend names: `auto` picks `wasm` where WebAssembly runs, else `js`. */
 export type BackendName = 'auto' | 'js' | 'wasm';
@@ -17,8 +17,13 @@ export interface InitOptions {
    * compilation with workers.
    */
   readonly module?: WebAssembly.Module;
-  /** Force the SIMD (`true`) or scalar (`false`) build; default: SIMD where the engine validates it. */
+  /** Force the SIMD (`true`) or scalar (`false`) build. */
   readonly simd?: boolean;
+  /**
+   * Force one build (wins over `simd`); default: `relaxed` (fused multiply-add) where the engine
+   * validates it, else `simd`, else `scalar`.
+   */
+  readonly build?: WasmBuild;
 }
 
 /** What to do where the embedded bytes cannot be compiled, quoted by the error and the warning. */
@@ -33,9 +38,9 @@ function isWasmModule(m: unknown): m is WebAssembly.Module {
 }
 
 /** Compiles the embedded core; a refusal by the runtime becomes `E_BACKEND` saying what to do instead. */
-async function compileEmbedded(simd: boolean | undefined): Promise<WebAssembly.Module> {
+async function compileEmbedded(options: InitOptions): Promise<WebAssembly.Module> {
   try {
-    return await compileWasm(simd);
+    return await compileWasm(options);
   } catch (e) {
     const message = (e as Error)?.message ?? String(e);
     if (e instanceof LrpError && !message.startsWith('cannot instantiate')) throw e; // no WebAssembly, no SIMD
@@ -45,13 +50,13 @@ async function compileEmbedded(simd: boolean | undefined): Promise<WebAssembly.M
 }
 
 /**
- * Prepares the wasm core once per process: compiles the embedded bytes (SIMD build where
- * `WebAssembly.validate` accepts it, else the scalar build) or adopts `options.module`. Optional:
+ * Prepares the wasm core once per process: compiles the embedded bytes (the fastest build
+ * `WebAssembly.validate` accepts: relaxed SIMD, SIMD, scalar) or adopts `options.module`. Optional:
  * the first wasm explainer calls it. Returns the module (to post to workers). A failure (`E_BACKEND`)
  * is not kept: the next call, or the next explainer, tries again.
  */
 export function init(options: InitOptions = {}): Promise<WebAssembly.Module> {
-  const { module, simd } = options;
+  const { module } = options;
   if (module !== undefined && !isWasmModule(module)) {
     return Promise.reject(
       new LrpError(
@@ -61,7 +66,7 @@ export function init(options: InitOptions = {}): Promise<WebAssembly.Module> {
       ),
     );
   }
-  const pending = module ? Promise.resolve(module) : compileEmbedded(simd);
+  const pending = module ? Promise.resolve(module) : compileEmbedded(options);
   wasmModule = pending;
   pending.catch(() => {
     if (wasmModule === pending) wasmModule = null;

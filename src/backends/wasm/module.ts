@@ -1,5 +1,5 @@
 import { LrpError } from '../../errors.js';
-import { SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './wasm-bytes.generated.js';
+import { RELAXED_WASM_BASE64, SCALAR_WASM_BASE64, SIMD_WASM_BASE64 } from './wasm-bytes.generated.js';
 
 /**
  * The raw exports of the lrpjs wasm core (assembly/index.ts). Pointers are byte addresses in
@@ -9,7 +9,7 @@ export interface WasmExports {
   readonly memory: WebAssembly.Memory;
   /** First free byte after the module's static data. */
   heapBase(): number;
-  /** 1 for the SIMD build, 0 for the scalar build. */
+  /** 2 for the relaxed-SIMD build, 1 for the SIMD build, 0 for the scalar build. */
   simdBuild(): number;
   /** C[M,N] (+)= op(A)·op(B), row-major; see assembly/gemm.ts. */
   gemm(
@@ -78,24 +78,40 @@ export const UNARY_CODES = {
 /** Op codes of `binary`. */
 export const BINARY_CODES = { add: 0, sub: 1, mul: 2 } as const;
 
+/**
+ * The three builds of the core, from the same sources (assembly/): `relaxed` (SIMD plus relaxed
+ * SIMD's fused multiply-add `f32x4.relaxed_madd`, within float32 rounding of the others), `simd`
+ * (128-bit SIMD) and `scalar` (no SIMD; bitwise equal to `simd`).
+ */
+export type WasmBuild = 'relaxed' | 'simd' | 'scalar';
+
+const BUILDS: readonly WasmBuild[] = ['scalar', 'simd', 'relaxed'];
+
 /** An instantiated wasm core. */
 export interface WasmCore {
   readonly exports: WasmExports;
   /** The compiled module (post it to workers to skip recompiling). */
   readonly module: WebAssembly.Module;
-  /** Whether this is the SIMD build. */
+  /** Whether this is a SIMD build (`simd` or `relaxed`). */
   readonly simd: boolean;
+  /** Which build this is. */
+  readonly build: WasmBuild;
 }
 
 /** Options of {@link initWasm}. */
 export interface WasmInitOptions {
   /**
-   * A precompiled module of either build (e.g. posted from the main thread, or compiled by a
-   * runtime that forbids compiling bytes at run time). Its build (SIMD or scalar) is read from it.
+   * A precompiled module of any build (e.g. posted from the main thread, or compiled by a runtime
+   * that forbids compiling bytes at run time). Its build is read from it.
    */
   module?: WebAssembly.Module;
-  /** Force the SIMD (`true`) or scalar (`false`) build; default: SIMD where the engine validates it. */
+  /** Force the SIMD (`true`: exactly the `simd` build) or scalar (`false`) build. */
   simd?: boolean;
+  /**
+   * Force one build (wins over `simd`). Default: `relaxed` where `WebAssembly.validate` accepts it
+   * (Chromium, Deno, Node ≥ 22), else `simd` where it validates, else `scalar`.
+   */
+  build?: WasmBuild;
 }
 
 const EXPORT_NAMES: readonly (keyof WasmExports)[] = [
@@ -110,12 +126,17 @@ function decodeBase64(s: string): Uint8Array {
   return out;
 }
 
-const bytesCache: { simd?: Uint8Array; scalar?: Uint8Array } = {};
+const BASE64: Readonly<Record<WasmBuild, string>> = {
+  relaxed: RELAXED_WASM_BASE64,
+  simd: SIMD_WASM_BASE64,
+  scalar: SCALAR_WASM_BASE64,
+};
+const bytesCache: Partial<Record<WasmBuild, Uint8Array>> = {};
 
-/** The embedded binary of one build. */
-export function wasmBytes(simd: boolean): Uint8Array {
-  const key = simd ? 'simd' : 'scalar';
-  return (bytesCache[key] ??= decodeBase64(simd ? SIMD_WASM_BASE64 : SCALAR_WASM_BASE64));
+/** The embedded binary of one build (`true` = `simd`, `false` = `scalar`, for older callers). */
+export function wasmBytes(build: WasmBuild | boolean): Uint8Array {
+  const key: WasmBuild = build === true ? 'simd' : build === false ? 'scalar' : build;
+  return (bytesCache[key] ??= decodeBase64(BASE64[key]));
 }
 
 function requireWasm(): void {
@@ -124,18 +145,33 @@ function requireWasm(): void {
   }
 }
 
-let simdOk: boolean | undefined;
+const validated: Partial<Record<WasmBuild, boolean>> = {};
 
-/** Whether this engine accepts the SIMD build (`WebAssembly.validate` on its bytes). */
-export function simdSupported(): boolean {
+/** Whether this engine accepts one build (`WebAssembly.validate` on its bytes; `scalar` always). */
+export function buildSupported(build: WasmBuild): boolean {
   requireWasm();
-  return (simdOk ??= WebAssembly.validate(wasmBytes(true) as BufferSource));
+  return (validated[build] ??= WebAssembly.validate(wasmBytes(build) as BufferSource));
 }
 
-function pickSimd(opts: WasmInitOptions): boolean {
-  const ok = simdSupported();
-  if (opts.simd === true && !ok) throw new LrpError('E_BACKEND', 'this WebAssembly engine does not support SIMD');
-  return opts.simd ?? ok;
+/** Whether this engine accepts the SIMD build. */
+export function simdSupported(): boolean {
+  return buildSupported('simd');
+}
+
+/** The build to compile: the one asked for (checked), else the fastest this engine validates. */
+export function pickBuild(opts: Pick<WasmInitOptions, 'simd' | 'build'> = {}): WasmBuild {
+  const asked = opts.build ?? (opts.simd === true ? 'simd' : opts.simd === false ? 'scalar' : undefined);
+  if (asked !== undefined && !BUILDS.includes(asked)) {
+    throw new LrpError('E_BACKEND', `unknown wasm build '${String(asked)}' (known: relaxed, simd, scalar)`);
+  }
+  if (asked !== undefined) {
+    if (!buildSupported(asked)) {
+      const what = asked === 'relaxed' ? 'relaxed SIMD' : 'SIMD';
+      throw new LrpError('E_BACKEND', `this WebAssembly engine does not support ${what}`);
+    }
+    return asked;
+  }
+  return buildSupported('relaxed') ? 'relaxed' : buildSupported('simd') ? 'simd' : 'scalar';
 }
 
 function finish(module: WebAssembly.Module, instance: WebAssembly.Instance): WasmCore {
@@ -144,7 +180,9 @@ function finish(module: WebAssembly.Module, instance: WebAssembly.Instance): Was
     if (!(name in ex)) throw new LrpError('E_BACKEND', `not an lrpjs wasm core: export '${name}' is missing`);
   }
   const exports = ex as unknown as WasmExports;
-  return { exports, module, simd: exports.simdBuild() === 1 };
+  const build = BUILDS[exports.simdBuild()];
+  if (build === undefined) throw new LrpError('E_BACKEND', `not an lrpjs wasm core: unknown build ${exports.simdBuild()}`);
+  return { exports, module, simd: build !== 'scalar', build };
 }
 
 function wrapError(e: unknown): never {
@@ -152,21 +190,21 @@ function wrapError(e: unknown): never {
   throw new LrpError('E_BACKEND', `cannot instantiate the wasm core: ${(e as Error)?.message ?? String(e)}`);
 }
 
-/** Compiles the embedded module of one build (default: SIMD where supported), e.g. to post to workers. */
-export async function compileWasm(simd?: boolean): Promise<WebAssembly.Module> {
+/** Compiles the embedded module of one build (default: {@link pickBuild}), e.g. to post to workers. */
+export async function compileWasm(opts: boolean | Pick<WasmInitOptions, 'simd' | 'build'> = {}): Promise<WebAssembly.Module> {
   requireWasm();
   try {
-    return await WebAssembly.compile(wasmBytes(pickSimd({ simd })) as BufferSource);
+    return await WebAssembly.compile(wasmBytes(pickBuild(typeof opts === 'boolean' ? { simd: opts } : opts)) as BufferSource);
   } catch (e) {
     wrapError(e);
   }
 }
 
-/** Instantiates the wasm core: the given module, or the embedded SIMD build where supported, else scalar. */
+/** Instantiates the wasm core: the given module, or the embedded build {@link pickBuild} chooses. */
 export async function initWasm(opts: WasmInitOptions = {}): Promise<WasmCore> {
   requireWasm();
   try {
-    const module = opts.module ?? (await WebAssembly.compile(wasmBytes(pickSimd(opts)) as BufferSource));
+    const module = opts.module ?? (await WebAssembly.compile(wasmBytes(pickBuild(opts)) as BufferSource));
     return finish(module, await WebAssembly.instantiate(module, {}));
   } catch (e) {
     wrapError(e);
@@ -180,7 +218,7 @@ export async function initWasm(opts: WasmInitOptions = {}): Promise<WasmCore> {
 export function initWasmSync(opts: WasmInitOptions = {}): WasmCore {
   requireWasm();
   try {
-    const module = opts.module ?? new WebAssembly.Module(wasmBytes(pickSimd(opts)) as BufferSource);
+    const module = opts.module ?? new WebAssembly.Module(wasmBytes(pickBuild(opts)) as BufferSource);
     return finish(module, new WebAssembly.Instance(module, {}));
   } catch (e) {
     wrapError(e);

@@ -4,7 +4,7 @@ import { firstNonFiniteValue } from '../../engine/numeric-check.js';
 import type { WindowGeometry } from '../../model/shapes.js';
 import { showShape, sizeOf } from '../../tensor.js';
 import { type MemoryStats, WasmMemory } from './memory.js';
-import { BINARY_CODES, UNARY_CODES, type WasmCore, type WasmExports, type WasmInitOptions, initWasm, initWasmSync } from './module.js';
+import { BINARY_CODES, UNARY_CODES, type WasmBuild, type WasmCore, type WasmExports, type WasmInitOptions, initWasm, initWasmSync } from './module.js';
 import * as graph from './graph-ops.js';
 import { WasmTensor } from './wasm-tensor.js';
 
@@ -28,15 +28,17 @@ function checkGeometry(op: string, t: WasmTensor, _g: WindowGeometry, h: number,
 }
 
 /**
- * The wasm backend's primitives in float32 over the lrpjs wasm core (SIMD or scalar build).
+ * The wasm backend's primitives in float32 over the lrpjs wasm core (relaxed-SIMD, SIMD or scalar build).
  * Params live in a persistent region until {@link WasmOps.dispose}; every other tensor lives in the
  * run arena and is freed at {@link WasmOps.endScope} (see memory.ts for the layout).
  */
 export class WasmOps implements Ops<WasmTensor> {
   readonly name = 'wasm';
   readonly precision = 'float32' as const;
-  /** Whether the SIMD build runs. */
+  /** Whether a SIMD build (`simd` or `relaxed`) runs. */
   readonly simd: boolean;
+  /** Which build runs. */
+  readonly build: WasmBuild;
   /** The compiled module (post it to workers). */
   readonly module: WebAssembly.Module;
   private ex: WasmExports;
@@ -46,6 +48,7 @@ export class WasmOps implements Ops<WasmTensor> {
   constructor(core: WasmCore) {
     this.ex = core.exports;
     this.simd = core.simd;
+    this.build = core.build;
     this.module = core.module;
     this.mem = new WasmMemory(core.exports.memory, core.exports.heapBase());
   }
