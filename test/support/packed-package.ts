@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -128,4 +129,17 @@ export function readmeSnippet(name: string): string {
   const m = new RegExp(`<!-- snippet: ${name} -->\\s*\`\`\`[a-z]*\\n([\\s\\S]*?)\`\`\``).exec(readme);
   if (!m) throw new Error(`README.md has no snippet '${name}'`);
   return m[1]!;
+}
+
+/**
+ * Checks a README app's output line `backend class total` against the reference line: the same
+ * backend and class, the same total relevance within 1e-5 (relative) — engines with relaxed SIMD
+ * (Node ≥ 22, Deno, Bun, Chromium) run the fused-multiply-add build, Node 20 the plain SIMD build.
+ */
+export function expectSameResult(stdout: string, expected: string, label: string): void {
+  expect(stdout, label).toMatch(/^\S+ \d+ \S+\n$/);
+  const [backend, cls, total] = stdout.trim().split(' ');
+  const [eBackend, eCls, eTotal] = expected.trim().split(' ');
+  expect([backend, cls], label).toEqual([eBackend, eCls]);
+  expect(Math.abs(Number(total) - Number(eTotal)), label).toBeLessThanOrEqual(1e-5 * Math.abs(Number(eTotal)));
 }
