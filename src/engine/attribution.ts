@@ -26,6 +26,15 @@ function positiveInt(v: number, what: string): number {
   return v;
 }
 
+/**
+ * Gradient evaluations of a sampling method: integrated gradients' `steps` (default 32) or
+ * SmoothGrad's `samples` (default 16), `E_USAGE` unless a positive integer. Checked before the cost
+ * of the request is estimated from it.
+ */
+export function samplingCount(method: 'integrated-gradients' | 'smoothgrad', sampling: SamplingOptions): number {
+  return method === 'integrated-gradients' ? positiveInt(sampling.steps ?? 32, 'steps') : positiveInt(sampling.samples ?? 16, 'samples');
+}
+
 /** A forward pass on new data and a gradient walk from the fixed `R0`: the building block of IG and SmoothGrad. */
 type GradientAt = (x: Float64Array) => Float64Array;
 
@@ -73,7 +82,7 @@ export function attribute<T>(
     case 'integrated-gradients': {
       requireInput(stopAt, method);
       const x = input();
-      const steps = positiveInt(sampling.steps ?? 32, 'steps');
+      const steps = samplingCount(method, sampling);
       const x0 = repeatPerSample(sampling.baseline ?? 0, trace.batch, x.length / trace.batch, 'baseline', 'a sample', 'baseline');
       const sum = new Float64Array(x.length);
       for (let k = 0; k < steps; k++) {
@@ -86,7 +95,7 @@ export function attribute<T>(
     case 'smoothgrad': {
       requireInput(stopAt, method);
       const x = input();
-      const samples = positiveInt(sampling.samples ?? 16, 'samples');
+      const samples = samplingCount(method, sampling);
       const noise = sampling.noise ?? 0.1;
       if (!(noise >= 0 && Number.isFinite(noise))) throw new LrpError('E_USAGE', `noise must be a finite number >= 0, got ${noise}`);
       const rng = new Rng(sampling.seed ?? 0);

@@ -1,6 +1,6 @@
 import { LrpError } from '../errors.js';
 import type { Method } from '../rules/method.js';
-import type { SamplingOptions } from './attribution.js';
+import { type SamplingOptions, samplingCount } from './attribution.js';
 import type { RunPlan } from './run-plan.js';
 
 /** Budgets of a request, checked against its {@link RunPlan} before anything is allocated or run. */
@@ -78,13 +78,15 @@ export function checkMemory(plan: RunPlan, maxMemory: number): void {
 /**
  * Multiply-adds per sample of one explanation by `method`, in units of the forward pass: LRP up to
  * 8 (α-β), the gradient family 1 (one transposed product per layer), integrated gradients and
- * SmoothGrad 2 per step or sample (a forward and a gradient each).
+ * SmoothGrad 2 per step or sample (a forward and a gradient each). A `steps` or `samples` that is
+ * not a positive integer is `E_USAGE` here, before any cost is computed from it.
  */
 export function explanationFactor(method: Method, sampling: SamplingOptions = {}): number {
   switch (method) {
     case 'lrp': return LRP_FACTOR;
-    case 'integrated-gradients': return 2 * (sampling.steps ?? 32);
-    case 'smoothgrad': return 2 * (sampling.samples ?? 16);
+    case 'integrated-gradients':
+    case 'smoothgrad':
+      return 2 * samplingCount(method, sampling);
     default: return 1;
   }
 }
