@@ -1,42 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { JsOps, type JsTensor } from '../src/backends/js/ops.js';
 import type { Ops } from '../src/engine/ops.js';
 import { createExplainer } from '../src/explainer.js';
 import type { Layer } from '../src/model/layers.js';
 import { mixedGraph, residualGraph } from './support/graph-models.js';
 import { gaussian, randomArray } from './support/random-model.js';
-
-/**
- * A js backend that remembers what was disposed and fails on any later use of it: the backward
- * walk frees relevance it no longer needs, and must never free one still gathered elsewhere.
- */
-function strictOps(): { ops: Ops<JsTensor>; disposed: () => number } {
-  const base = new JsOps();
-  const dead = new WeakSet<JsTensor>();
-  let count = 0;
-  const check = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(check);
-    else if (v && typeof v === 'object' && dead.has(v as JsTensor)) throw new Error('a disposed tensor was used');
-  };
-  const ops = new Proxy(base, {
-    get(target, key, receiver) {
-      const f = Reflect.get(target, key, receiver) as unknown;
-      if (typeof f !== 'function') return f;
-      if (key === 'dispose') {
-        return (t: JsTensor) => {
-          check(t);
-          dead.add(t);
-          count++;
-        };
-      }
-      return (...args: unknown[]) => {
-        args.forEach(check);
-        return (f as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  }) as Ops<JsTensor>;
-  return { ops, disposed: () => count };
-}
+import { strictOps } from './support/strict-ops.js';
 
 describe('graph walk frees relevance it no longer needs, and only that', () => {
   const graphs: [string, { model: { layers: readonly Layer[] }; inShape: number[] }][] = [

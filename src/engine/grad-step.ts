@@ -30,6 +30,12 @@ export function gradStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G:
   };
   // Global pools: the windowed map on a [N, 1, 1, C] view.
   const pooled = (t: T): T => ops.reshape(t, [trace.batch, 1, 1, trace.shapes[i + 1]![0]!]);
+  // `f(a)`, freeing the temporary `a` (every handle is freed by a backend such as tfjs).
+  const consume = (a: T, f: (a: T) => T): T => {
+    const r = f(a);
+    ops.dispose(a);
+    return r;
+  };
   switch (layer.kind) {
     case 'linear': return ops.denseT(G, pm.weight(i, 'id'));
     case 'conv2d': return ops.convT(G, pm.weight(i, 'id'), g);
@@ -37,9 +43,9 @@ export function gradStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G:
     case 'batchnorm': return ops.affine(G, pm.weight(i, 'id'), null);
     case 'sumpool': return scaled(ops.windowSumT(G, g), 1 / Math.sqrt(g.kH * g.kW));
     case 'avgpool': return scaled(ops.windowSumT(G, g), 1 / (g.kH * g.kW));
-    case 'globalavgpool': return scaled(ops.windowSumT(pooled(G), g), 1 / (g.kH * g.kW));
+    case 'globalavgpool': return scaled(consume(pooled(G), (v) => ops.windowSumT(v, g)), 1 / (g.kH * g.kW));
     case 'maxpool': return ops.maxRoute(x, y, G, g);
-    case 'globalmaxpool': return ops.maxRoute(x, pooled(y), pooled(G), g);
+    case 'globalmaxpool': return consume(pooled(y), (yv) => consume(pooled(G), (gv) => ops.maxRoute(x, yv, gv, g)));
     case 'flatten':
     case 'reshape':
     case 'identity':
@@ -48,11 +54,11 @@ export function gradStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G:
     case 'relu':
       if (mode === 'gradient') return times(G, ops.unary('step', x));
       if (mode === 'deconvnet') return ops.unary('relu', G);
-      return times(ops.unary('relu', G), ops.unary('step', x));
+      return consume(ops.unary('relu', G), (pos) => times(pos, ops.unary('step', x)));
     case 'relu6':
       if (mode === 'gradient') return times(G, ops.inside(x, 0, 6));
       if (mode === 'deconvnet') return ops.unary('relu', G);
-      return times(ops.unary('relu', G), ops.inside(x, 0, 6));
+      return consume(ops.unary('relu', G), (pos) => times(pos, ops.inside(x, 0, 6)));
     case 'clip': return times(G, ops.inside(x, layer.min, layer.max));
     case 'tanh': return times(G, ops.unary('tanhGrad', y));
     case 'sigmoid': return times(G, ops.unary('sigmoidGrad', y));

@@ -152,6 +152,22 @@ function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, g
 }
 
 /**
+ * Max pooling (windowed, or global on a `[N, 1, 1, C]` view `Rw` of the relevance): winner-take-all,
+ * or uniform over the window for `flat` and `ww`.
+ */
+function maxStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, Rw: T, r: Rule): T {
+  const { ops } = pm;
+  if (r.name === 'flat' || r.name === 'ww') return groupsStep(pm, trace, i, Rw, ruleGroups({ name: 'flat' }, true), r);
+  const x = trace.acts[inputIndex(trace, i)]!;
+  const y = trace.acts[i + 1]!;
+  if (pm.model.layers[i]!.kind === 'maxpool') return ops.maxRoute(x, y, Rw, trace.geometry[i]!);
+  const yv = ops.reshape(y, ops.shape(Rw));
+  const out = ops.maxRoute(x, yv, Rw, trace.geometry[i]!);
+  ops.dispose(yv);
+  return out;
+}
+
+/**
  * Relevance through layer `i` by LRP: the rule's generic ratio groups on weighted and sum/average
  * pooling layers, winner-take-all on max pooling (uniform for `flat`/`ww`), the identity on
  * activations and SoftMax, a reshape on Flatten.
@@ -170,6 +186,11 @@ export function lrpStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: 
   const r = rule ?? { name: 'simple' as const };
   // Global pools work as their windowed counterparts on a [N, 1, 1, C] view of the relevance.
   const pooled = (): T => ops.reshape(R, [trace.batch, 1, 1, trace.shapes[i + 1]![0]!]);
+  const viewed = (view: T, f: (view: T) => T): T => {
+    const out = f(view);
+    ops.dispose(view);
+    return out;
+  };
   switch (layer.kind) {
     case 'linear':
     case 'conv2d':
@@ -180,14 +201,11 @@ export function lrpStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: 
     case 'avgpool':
       return groupsStep(pm, trace, i, R, ruleGroups(r, true), r);
     case 'globalavgpool':
-      return groupsStep(pm, trace, i, pooled(), ruleGroups(r, true), r);
+      return viewed(pooled(), (Rw) => groupsStep(pm, trace, i, Rw, ruleGroups(r, true), r));
     case 'maxpool':
-    case 'globalmaxpool': {
-      const Rw = layer.kind === 'maxpool' ? R : pooled();
-      if (r.name === 'flat' || r.name === 'ww') return groupsStep(pm, trace, i, Rw, ruleGroups({ name: 'flat' }, true), r);
-      const y = trace.acts[i + 1]!;
-      return ops.maxRoute(trace.acts[src]!, layer.kind === 'maxpool' ? y : ops.reshape(y, ops.shape(Rw)), Rw, trace.geometry[i]!);
-    }
+      return maxStep(pm, trace, i, R, r);
+    case 'globalmaxpool':
+      return viewed(pooled(), (Rw) => maxStep(pm, trace, i, Rw, r));
     case 'pad':
       return ops.crop(R, layer.padding);
     case 'flatten':
