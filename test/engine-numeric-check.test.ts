@@ -4,8 +4,11 @@
  * them (first non-finite value, first value beyond the float32 range) at their boundaries.
  */
 import { describe, expect, it } from 'vitest';
+import { describeStep } from '../src/engine/backward.js';
 import { FLOAT32_MAX, checkForwardFinite, checkRelevanceFinite, firstFloat32Overflow, firstNonFiniteValue } from '../src/engine/numeric-check.js';
 import type { Ops } from '../src/engine/ops.js';
+import { createExplainer } from '../src/explainer.js';
+import { linearLayer, simpleLayer } from '../src/model/build.js';
 import { expectLrpError } from './support/expect-error.js';
 
 /** The two members of a backend the checks use, over host arrays. */
@@ -81,5 +84,24 @@ describe('scans', () => {
   it('FLOAT32_MAX is the largest finite float32', () => {
     expect(Math.fround(FLOAT32_MAX)).toBe(FLOAT32_MAX);
     expect(Float32Array.of(FLOAT32_MAX * (1 + 2 ** -24))[0]).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('E_NUMERIC in a walk names the rule of the layer', () => {
+  // relu(x) · (1, −1): LRP-0 divides by 2⁻⁴⁰ there, and R0 = 1e300 overflows
+  const cancelling = { layers: [linearLayer(2, 2, Float64Array.of(1, 0, 0, 1), Float64Array.of(0, 0)), simpleLayer('relu'), linearLayer(2, 1, Float64Array.of(1, -1), Float64Array.of(0))] };
+  const x = { data: Float64Array.of(1, 1 + 2 ** -40), shape: [1, 2] };
+  const initial = { data: Float64Array.of(1e300), shape: [1, 1] };
+
+  it('a layer with no rule of its own gets the plan’s rule by name; a missing one is the layer’s default rule', async () => {
+    const ex = await createExplainer(cancelling, { backend: 'js' });
+    const e = expectLrpError(() => ex.explain(x, { initial }), 'E_NUMERIC');
+    expect(e.where).toBe('layer 2 (Linear)');
+    expect(e.message).toBe('layer 2 (Linear): the relevance became -Infinity here under rule simple (method lrp), at element 0 of sample 0');
+    const plan = { method: 'lrp' as const, rules: [null, { name: 'epsilon' as const, epsilon: 0.5 }] };
+    expect(describeStep({ kind: 'lrp', plan }, 0)).toBe("the layer's default rule (method lrp)");
+    expect(describeStep({ kind: 'lrp', plan }, 1)).toBe('rule epsilon=0.5 (method lrp)');
+    expect(describeStep({ kind: 'lrp', plan }, 7)).toBe("the layer's default rule (method lrp)");
+    expect(describeStep({ kind: 'gradient', mode: 'deconvnet' }, 0)).toBe('method deconvnet');
   });
 });
