@@ -12,6 +12,7 @@ const types: Record<string, string> = {
   '.json': 'application/json',
   '.map': 'application/json',
   '.txt': 'text/plain',
+  '.css': 'text/css',
 };
 
 /**

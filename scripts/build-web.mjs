@@ -1,0 +1,58 @@
+// `npm run build:web`: the offline demo page (web/) as a static folder, dist-web/, that works from
+// any static file server and any path (relative URLs only):
+//  1. vite bundles web/index.html and web/src/*.ts with lrpjs from src/ (node: imports stubbed, as
+//     in the browser build), tree-shaken;
+//  2. the shipped demo models and digits are copied gzip-compressed under models/ (the page
+//     gunzips them; a plain static server sends them as they are);
+//  3. sw.js (web/service-worker.js) gets the list of every file and a version (a hash of them all),
+//     so a new build replaces the cache of the old one.
+// Prints the folder's total size.
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import { browserNodeStubs } from './rollup-browser-stubs.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'dist-web');
+
+await build({
+  configFile: false,
+  root: join(root, 'web'),
+  base: './',
+  logLevel: 'warn',
+  plugins: [{ ...browserNodeStubs(), enforce: 'pre' }],
+  build: {
+    outDir: out,
+    emptyOutDir: true,
+    target: 'es2022',
+    modulePreload: { polyfill: false },
+    reportCompressedSize: false,
+  },
+});
+
+mkdirSync(join(out, 'models'), { recursive: true });
+for (const file of ['mnist-cnn.txt', 'mnist-mlp.txt', 'digits.npy']) {
+  writeFileSync(join(out, 'models', `${file}.gz`), gzipSync(readFileSync(join(root, 'models', file)), { level: 9 }));
+}
+for (const file of ['digit-labels.npy', 'LICENSE-mnist.txt']) copyFileSync(join(root, 'models', file), join(out, 'models', file));
+
+/** Every file under `dir`, as paths relative to `out` with `/` separators, sorted. */
+function filesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [relative(out, join(dir, e.name)).split('\\').join('/')]))
+    .sort();
+}
+const assets = filesUnder(out);
+const hash = createHash('sha256');
+for (const f of assets) hash.update(f).update('\0').update(readFileSync(join(out, f)));
+const version = hash.digest('hex').slice(0, 16);
+const worker = readFileSync(join(root, 'web', 'service-worker.js'), 'utf8')
+  .replace("'__VERSION__'", JSON.stringify(version))
+  .replace('__ASSETS__', JSON.stringify(assets.map((f) => `./${f}`)));
+writeFileSync(join(out, 'sw.js'), worker);
+
+const total = [...assets, 'sw.js'].reduce((n, f) => n + statSync(join(out, f)).size, 0);
+console.log(`dist-web/: ${assets.length + 1} files, ${total.toLocaleString('en')} bytes, cache version ${version}`);
