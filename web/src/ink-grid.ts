@@ -63,10 +63,13 @@ export function paintSegment(grid: InkGrid, from: GridPoint, to: GridPoint, brus
   return { side, ink };
 }
 
-/** A grid holding `values` (one sample, `side · side` values), clamped to [0, 1]. */
+/** A grid holding `values` (one sample, `side · side` values), clamped to [0, 1] (NaN and missing values are 0). */
 export function gridFromValues(values: ArrayLike<number>, side: number): InkGrid {
   const ink = new Float32Array(side * side);
-  for (let i = 0; i < ink.length; i++) ink[i] = Math.max(0, Math.min(1, values[i] ?? 0));
+  for (let i = 0; i < ink.length; i++) {
+    const v = values[i] ?? 0;
+    ink[i] = v > 0 ? Math.min(1, v) : 0;
+  }
   return { side, ink };
 }
 

@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { projectRoot } from '../fixtures.js';
+import { type Requirement, requirement } from './requirements.js';
+
+/** The built demo page (`npm run build:web`). */
+export const webDemoDir = join(projectRoot, 'dist-web');
+
+/** The built demo page is present. */
+export const builtWeb: Requirement = requirement('dist-web', existsSync(join(webDemoDir, 'index.html')), 'dist-web/ missing (run npm run build:web)');
+
+/** Where the browser tests save screenshots (gitignored). */
+export const webScreenshots = join(projectRoot, 'test-output', 'web');
+
+/** Number of explanation runs the page has finished (`body[data-runs]`). */
+export function runsSoFar(page: Page): Promise<number> {
+  return page.evaluate(() => Number(document.body.dataset.runs ?? 0));
+}
+
+/** Waits until the page has finished more than `before` runs (a run starts after each change of input, model or setting). */
+export async function runAfter(page: Page, before: number): Promise<void> {
+  await page.waitForFunction((n) => Number(document.body.dataset.runs ?? 0) > n, before, { timeout: 60_000 });
+}
+
+/** Drags the mouse through `points` (grid cells of the 28 × 28 pad, fractions allowed). */
+export async function drawStroke(page: Page, points: readonly (readonly [number, number])[]): Promise<void> {
+  const box = (await page.locator('#pad').boundingBox())!;
+  const at = ([x, y]: readonly [number, number]): [number, number] => [box.x + (x / 28) * box.width, box.y + (y / 28) * box.height];
+  await page.mouse.move(...at(points[0]!));
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 6 });
+  await page.mouse.up();
+}
+
+/** What a heatmap canvas shows: its size, the number of distinct colours, and of pixels that are not white. */
+export interface CanvasStats {
+  readonly width: number;
+  readonly height: number;
+  readonly colours: number;
+  readonly nonWhite: number;
+  /** A digest of the pixels (to see that a colormap change repaints). */
+  readonly digest: string;
+}
+
+/** The statistics of the heatmap of the explanation `method` (its `figure[data-method]`). */
+export function heatmapStats(page: Page, method: string): Promise<CanvasStats> {
+  return page.evaluate((m) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`figure[data-method="${m}"] canvas`);
+    if (!canvas) throw new Error(`no heatmap for ${m}`);
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    const colours = new Set<number>();
+    let nonWhite = 0;
+    let digest = 0;
+    for (let p = 0; p < data.length; p += 4) {
+      const rgb = (data[p]! << 16) | (data[p + 1]! << 8) | data[p + 2]!;
+      colours.add(rgb);
+      if (rgb !== 0xffffff) nonWhite++;
+      digest = (Math.imul(digest, 31) + rgb) | 0;
+    }
+    return { width: canvas.width, height: canvas.height, colours: colours.size, nonWhite, digest: digest.toString(16) };
+  }, method);
+}
+
+/** The page's verdict (`Prediction: 7 (99.1 %)`) as the predicted class label. */
+export async function predictedClass(page: Page): Promise<string | undefined> {
+  return /Prediction: (\S+)/.exec((await page.locator('#prediction').textContent()) ?? '')?.[1];
+}

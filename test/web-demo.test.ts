@@ -1,0 +1,185 @@
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readNpy } from '../src/io/npy.js';
+import { encodePng } from '../src/render/png.js';
+import { projectRoot } from './fixtures.js';
+import { launchChromium, originOf, serveStatic } from './support/browser-harness.js';
+import { chromium, describeWith } from './support/requirements.js';
+import { seedWeights } from './support/tfjs-models.js';
+import { loadTf, saveArtifacts, writeTfjsModel } from './support/tfjs-save.js';
+import { builtWeb, drawStroke, heatmapStats, predictedClass, runAfter, runsSoFar, webDemoDir, webScreenshots } from './support/web-demo.js';
+
+// The offline demo page (npm run build:web) in headless Chromium, served on 127.0.0.1 under /demo/:
+// drawing, keyboard use, every setting, opening models and images, and a reload with the network off.
+describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromium', () => {
+  let server: Server;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let tfjsDir: string;
+  const problems: string[] = [];
+  const hosts = new Set<string>();
+  const shot = (name: string) => page.screenshot({ path: join(webScreenshots, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    mkdirSync(webScreenshots, { recursive: true });
+    server = await serveStatic([['/demo/', webDemoDir]]);
+    // a tfjs layers model taking 14 × 14 × 1 (the drawing is resized to it), weights in two shards
+    const tf = await loadTf();
+    const model = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [14, 14, 1], filters: 4, kernelSize: 3, activation: 'relu' }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 3 }),
+      ],
+    });
+    seedWeights(tf, model, 13);
+    tfjsDir = dirname(writeTfjsModel(await saveArtifacts(tf, model), { shards: 2 }));
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    page = await context.newPage();
+    page.on('console', (m) => void (m.type() === 'error' && problems.push(`console: ${m.text()}`)));
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('request', (r) => hosts.add(new URL(r.url()).host));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+    if (tfjsDir) rmSync(tfjsDir, { recursive: true, force: true });
+  });
+
+  it('draws a stroke with the mouse: a prediction and non-blank heatmaps with their times', async () => {
+    await page.goto(`${originOf(server)}/demo/index.html`);
+    await page.waitForSelector('body[data-loaded]', { timeout: 60_000 });
+    const before = await runsSoFar(page);
+    // a 7: the top bar, then the diagonal
+    await drawStroke(page, [[7, 6], [21, 6], [14, 23]]);
+    await runAfter(page, before);
+    expect(await predictedClass(page)).toMatch(/^\d$/);
+    expect(await page.locator('#scores li').count()).toBe(10);
+    for (const method of ['epsilon', 'epsilon-plus-flat', 'guided-backprop', 'integrated-gradients']) {
+      const stats = await heatmapStats(page, method);
+      expect(stats, method).toMatchObject({ width: 28, height: 28 });
+      expect(stats.colours, method).toBeGreaterThan(5);
+      expect(stats.nonWhite, method).toBeGreaterThan(20);
+      expect(await page.locator(`figure[data-method="${method}"] .time`).textContent()).toMatch(/^\d+\.\d ms$/);
+    }
+    await shot('1-drawn');
+    expect(problems).toEqual([]);
+  });
+
+  it('is usable from the keyboard: picks a held-out digit and draws with the arrow keys', async () => {
+    await page.locator('#samples button[data-index="0"]').focus();
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.index)).toBe('3');
+    let before = await runsSoFar(page);
+    await page.keyboard.press('Enter');
+    await runAfter(page, before);
+    expect(await predictedClass(page)).toBe('3');
+    expect(await page.locator('#input-source').textContent()).toContain('a 3');
+    // clear, then a vertical line drawn with Space (pen down) and the arrow keys
+    await page.locator('#clear').click();
+    await page.locator('#pad').focus();
+    before = await runsSoFar(page);
+    await page.keyboard.press('Space');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Space');
+    await runAfter(page, before);
+    expect(await page.locator('#pad-status').textContent()).toContain('Pen up');
+    expect(await predictedClass(page)).toMatch(/^\d$/);
+    expect((await heatmapStats(page, 'epsilon')).nonWhite).toBeGreaterThan(5);
+    expect(problems).toEqual([]);
+  });
+
+  it('switches rule, colormap and backend; backends this browser or build lacks are disabled with the reason', async () => {
+    await page.locator('#samples button[data-index="7"]').click();
+    await page.waitForFunction(() => document.querySelector('#input-source')?.textContent?.includes('a 7'));
+    let before = await runsSoFar(page);
+    await page.locator('#method-alphabeta').check();
+    await runAfter(page, before);
+    const alphabeta = await heatmapStats(page, 'alphabeta');
+    expect(alphabeta.colours).toBeGreaterThan(5);
+    const bwr = await heatmapStats(page, 'epsilon');
+    before = await runsSoFar(page);
+    await page.locator('#cmap').selectOption('jet');
+    await runAfter(page, before);
+    const jet = await heatmapStats(page, 'epsilon');
+    expect(jet.digest).not.toBe(bwr.digest);
+    expect(jet.nonWhite).toBe(28 * 28); // jet has no white
+    const wasmClass = await predictedClass(page);
+    expect(wasmClass).toBe('7');
+    before = await runsSoFar(page);
+    await page.locator('#backend-js').check();
+    await runAfter(page, before);
+    expect(await page.locator('#run-status').textContent()).toContain('JavaScript (float64 reference)');
+    expect(await predictedClass(page)).toBe(wasmClass);
+    for (const id of await page.locator('#backends input:disabled').evaluateAll((els) => els.map((e) => e.id))) {
+      const why = await page.locator(`#${id}`).getAttribute('aria-describedby');
+      expect(await page.locator(`#${why}`).textContent(), id).toMatch(/^unavailable: /);
+    }
+    await shot('2-settings');
+    before = await runsSoFar(page);
+    await page.locator('#backend-wasm').check();
+    await runAfter(page, before);
+    expect(problems).toEqual([]);
+  });
+
+  it('opens a toolbox model, a tfjs model.json with its shards and an image through the file input', async () => {
+    let before = await runsSoFar(page);
+    await page.locator('#file').setInputFiles(join(projectRoot, 'models', 'mnist-mlp.txt'));
+    await runAfter(page, before);
+    expect(await page.locator('#model-summary').textContent()).toMatch(/^mnist-mlp\.txt: 7 layers, input \[784\]/);
+    expect(await page.locator('#layers tbody tr').count()).toBe(7);
+    expect((await heatmapStats(page, 'epsilon')).colours).toBeGreaterThan(5);
+
+    before = await runsSoFar(page);
+    await page.locator('#file').setInputFiles(['model.json', 'group1-shard1of2.bin', 'group1-shard2of2.bin'].map((f) => join(tfjsDir, f)));
+    await runAfter(page, before);
+    expect(await page.locator('#model-summary').textContent()).toMatch(/^model\.json: 5 layers, input \[14, 14, 1\], output \[3\]/);
+    expect(await page.locator('#scores li').count()).toBe(3);
+    expect(await heatmapStats(page, 'epsilon')).toMatchObject({ width: 14, height: 14 });
+
+    // a held-out 4 as a PNG, explained by the CNN
+    await page.locator('#model-select').selectOption('cnn');
+    const digits = readNpy(readFileSync(join(projectRoot, 'models', 'digits.npy')));
+    const rgba = new Uint8ClampedArray(28 * 28 * 4);
+    for (let p = 0; p < 28 * 28; p++) rgba.set([...Array(3).fill(Math.round(Number(digits.data[4 * 784 + p]) * 255)), 255], p * 4);
+    before = await runsSoFar(page);
+    await page.locator('#file').setInputFiles({ name: 'four.png', mimeType: 'image/png', buffer: Buffer.from(encodePng({ width: 28, height: 28, data: rgba })) });
+    await runAfter(page, before);
+    expect(await page.locator('#input-source').textContent()).toBe('four.png, resized to 28 × 28');
+    expect(await predictedClass(page)).toBe('4');
+    await shot('3-opened');
+
+    // a broken model file: one message naming it, no console error, the page keeps the model it had
+    await page.locator('#file').setInputFiles({ name: 'broken.txt', mimeType: 'text/plain', buffer: Buffer.from('Linear 3 2\n1 2 x\n') });
+    await page.waitForFunction(() => (document.querySelector('#error')?.textContent ?? '') !== '');
+    expect(await page.locator('#error').textContent()).toContain('broken.txt');
+    expect(await page.locator('#model-summary').textContent()).toMatch(/^mnist-cnn\.txt/);
+    expect(problems).toEqual([]);
+  });
+
+  it('works offline after the first load: reloaded with the network off, it still explains', async () => {
+    await page.waitForSelector('body[data-offline="ready"]', { timeout: 60_000 });
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await page.waitForSelector('body[data-loaded]', { timeout: 60_000 });
+      const before = await runsSoFar(page);
+      await page.locator('#samples button[data-index="2"]').click();
+      await runAfter(page, before);
+      expect(await predictedClass(page)).toBe('2');
+      expect((await heatmapStats(page, 'epsilon-plus-flat')).colours).toBeGreaterThan(5);
+      expect(await page.locator('#error').textContent()).toBe('');
+      await shot('4-offline');
+    } finally {
+      await context.setOffline(false);
+    }
+    expect(problems).toEqual([]);
+    expect([...hosts]).toEqual([new URL(originOf(server)).host]);
+  });
+});
