@@ -72,6 +72,20 @@ describe('z^B at an add node', () => {
     got.relevance.data.forEach((v, j) => expect(v).toBeCloseTo(want.atInput[j]!, 12));
   });
 
+  it('the bounds take the shape of the add node, not of a neighbour of another size', async () => {
+    // node 0: dense 3 → 5 (a neighbour of another size), node 1: relu, node 2: add(input, relu), node 3: concat
+    const graph: Layer[] = [
+      { kind: 'linear', inputs: 3, outputs: 5, weights: new Float64Array(15).fill(0.1), bias: new Float64Array(5), from: [-1] },
+      { kind: 'relu', from: [-1] },
+      { kind: 'add', from: [-1, 1] },
+      { kind: 'concat', axis: -1, from: [0, 2] },
+    ];
+    const ex = await createExplainer({ layers: graph }, js);
+    const got = ex.explain({ data: x, shape: [1, 3] }, { layerRules: { 2: rules.zbox(-2, 5) }, initial: ones(8), allLayers: true });
+    const want = byHand([-2, -2, -2]);
+    got.layers![2]!.data.forEach((v, j) => expect(v).toBeCloseTo(want.atRelu[j]!, 12));
+  });
+
   it('per-element bounds of the wrong length are E_SHAPE naming the node', async () => {
     const ex = await createExplainer({ layers }, js);
     const rule = rules.zbox(Float64Array.of(0, 0), Float64Array.of(1, 1));

@@ -88,6 +88,7 @@ export function attribute<T>(
       for (let k = 0; k < steps; k++) {
         const a = plan.pathSum === 'right' ? (k + 1) / steps : (k + 0.5) / steps;
         const g = gradientAt(x.map((v, i) => x0[i] + a * (v - x0[i])));
+        // Stryker disable next-line EqualityOperator: equivalent, a typed array ignores the write past its end
         for (let i = 0; i < sum.length; i++) sum[i] += g[i];
       }
       return { result: sum.map((s, i) => (s / steps) * (x[i] - x0[i])), shape: inShape, layers: null };
@@ -112,6 +113,7 @@ export function attribute<T>(
       const sum = new Float64Array(x.length);
       for (let k = 0; k < samples; k++) {
         const g = gradientAt(x.map((v, i) => v + sigma[Math.floor(i / per)] * rng.normal()));
+        // Stryker disable next-line EqualityOperator: equivalent, a typed array ignores the write past its end
         for (let i = 0; i < sum.length; i++) sum[i] += g[i];
       }
       return { result: sum.map((s) => s / samples), shape: inShape, layers: null };
@@ -129,6 +131,7 @@ function sensitivity<T>(g: Float64Array, shape: number[]): { result: Float64Arra
   if (shape.length !== 4) return { result: g.map(Math.abs), shape, layers: null };
   const c = shape[3];
   const out = new Float64Array(g.length / c);
+  // Stryker disable next-line EqualityOperator: equivalent, a typed array ignores the write past its end
   for (let p = 0; p < out.length; p++) {
     let s = 0;
     for (let k = 0; k < c; k++) s += g[p * c + k] ** 2;

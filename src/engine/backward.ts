@@ -41,6 +41,7 @@ export function walkBackward<T>(pm: PreparedModel<T>, trace: Trace<T>, R0: T, ho
   const { ops } = pm;
   const L = pm.model.layers.length;
   // pending[k]: the signal gathered so far at acts index k.
+  // Stryker disable next-line ObjectLiteral,ArithmeticOperator: equivalent, a JS array grows on assignment
   const pending = Array.from<T | undefined>({ length: L + 1 });
   pending[L] = R0;
   const layers: (T | undefined)[] | null = keepLayers ? Array.from<T | undefined>({ length: L + 1 }) : null;

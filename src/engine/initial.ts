@@ -37,6 +37,7 @@ export function initialRelevance(
   const [n, c] = outShape as [number, number];
   const classes = target === 'argmax' ? argmaxRows(y, n) : givenClasses(target, n, c);
   const R0 = new Float64Array(n * c);
+  // Stryker disable next-line EqualityOperator: equivalent, index n writes at NaN, which a typed array ignores
   for (let s = 0; s < n; s++) R0[s * c + classes[s]] = y[s * c + classes[s]];
   return { R0, target: classes };
 }

@@ -42,8 +42,10 @@ function weightedMap<T>(pm: PreparedModel<T>, i: number, g: WindowGeometry | nul
   const area = g!.kH * g!.kW;
   const unit = layer.kind === 'avgpool' || layer.kind === 'globalavgpool' ? 1 / area : sumPool === 'module' ? 1 / Math.sqrt(area) : 1;
   const c = modifyValue(mode, unit);
+  // Stryker disable next-line ConditionalExpression: equivalent, a zero weight only adds zero terms (skipping them is faster)
   if (c === 0) return null;
   const scaled = (t: T): T => {
+    // Stryker disable next-line ConditionalExpression: equivalent, scaling by 1
     if (c === 1) return t;
     const r = ops.scale(t, c);
     ops.dispose(t);
@@ -58,6 +60,7 @@ function boundTensor<T>(ops: Ops<T>, bound: number | Float64Array, batch: number
 }
 
 function accumulate<T>(ops: Ops<T>, acc: T | null, t: T, c: number): T {
+  // Stryker disable next-line ConditionalExpression: equivalent, scaling by 1
   const term = c === 1 ? t : ops.scale(t, c);
   if (term !== t) ops.dispose(t);
   if (acc === null) return term;
@@ -101,6 +104,7 @@ function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, g
     if (t === undefined) {
       if (mode === 'id') t = x;
       else if (mode === 'low' || mode === 'high') {
+        // Stryker disable next-line ConditionalExpression,StringLiteral: unreachable, only zbox's group has low/high inputs (the check narrows the type)
         if (rule.name !== 'zbox') throw new LrpError('E_RULE', `input mode ${mode} needs the zbox rule`, where);
         t = boundTensor(ops, rule[mode], trace.batch, trace.shapes[src]!, where);
       } else t = ops.unary(mode, x);
@@ -145,6 +149,7 @@ function groupsStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, g
       c = accumulate(ops, c, prod, term.sign);
     }
     ops.dispose(s);
+    // Stryker disable next-line ConditionalExpression: equivalent, c is null only when parts is empty, skipped above
     if (c !== null) result = accumulate(ops, result, c, group.coef);
   }
   for (const [mode, t] of inputs) if (mode !== 'id') ops.dispose(t);

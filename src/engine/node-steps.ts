@@ -19,6 +19,7 @@ function concatSplit<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T):
   const layer = pm.model.layers[i]!;
   const sources = trace.sources[i]!;
   const rank = trace.shapes[i + 1]!.length;
+  // Stryker disable next-line ConditionalExpression,UnaryOperator: equivalent, only concat nodes get here (the test narrows the type)
   const axis = concatAxis(layer.kind === 'concat' ? layer.axis : -1, rank, layerWhere(pm.model.layers, i));
   let start = 0;
   return sources.map((k) => {
@@ -58,6 +59,7 @@ function addSplit<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, rul
     if (!borrowed.has(t) && !temps.includes(t)) ops.dispose(t);
   };
   const times = (t: T, c: number): T => {
+    // Stryker disable next-line ConditionalExpression: equivalent, scaling by 1
     if (c === 1) return t;
     const r = ops.scale(t, c);
     free(t);
@@ -71,9 +73,12 @@ function addSplit<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, rul
     free(term);
     return s;
   };
+  // Stryker disable next-line ArrowFunction: equivalent, undefined is read through ?? like null
   const out: (T | null)[] = xs.map(() => null);
   for (const group of ruleGroups(r, false)) {
+    // Stryker disable next-line MethodExpression,ConditionalExpression: equivalent, a zero weight only adds zero terms
     const terms = group.terms.map((term) => ({ term, c: modifyValue(term.w, 1) })).filter((p) => p.c !== 0);
+    // Stryker disable next-line ConditionalExpression: equivalent, every rule's groups have a non-zero term on an add's weight 1
     if (terms.length === 0) continue;
     const plain = terms.length === 1 && terms[0]!.term.x === 'id' && terms[0]!.c === 1 && terms[0]!.term.sign === 1;
     let z: T | null = plain ? trace.acts[i + 1]! : null;
@@ -90,6 +95,7 @@ function addSplit<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: T, rul
         free(xc);
         contrib = sumInto(contrib, prod, term.sign);
       }
+      // Stryker disable next-line ConditionalExpression: equivalent, terms is not empty here
       if (contrib !== null) out[k] = sumInto(out[k] ?? null, times(contrib, group.coef), 1);
     });
     free(s);

@@ -14,9 +14,11 @@ export function ruleGroups(rule: Rule, pool: boolean): Group[] {
   const plain = (eps: number): Group[] => [{ coef: 1, terms: [{ x: 'id', w: 'id', sign: 1 }], bias: 'id', eps }];
   const alphaBeta = (alpha: number, beta: number): Group[] => {
     const groups: Group[] = [];
+    // Stryker disable next-line ConditionalExpression: equivalent, a group of coefficient 0 adds 0
     if (alpha !== 0) {
       groups.push({ coef: alpha, terms: [{ x: 'pos', w: 'pos', sign: 1 }, { x: 'neg', w: 'neg', sign: 1 }], bias: 'pos', eps: 1e-16 });
     }
+    // Stryker disable next-line ConditionalExpression: equivalent, a group of coefficient 0 adds 0
     if (beta !== 0) {
       groups.push({ coef: -beta, terms: [{ x: 'pos', w: 'neg', sign: 1 }, { x: 'neg', w: 'pos', sign: 1 }], bias: 'neg', eps: 1e-16 });
     }

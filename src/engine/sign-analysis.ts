@@ -11,6 +11,7 @@ function outputNonNegative(layer: Layer, inputs: readonly boolean[]): boolean {
     case 'maxpool': case 'sumpool': case 'avgpool': case 'flatten': case 'reshape': case 'pad': case 'identity':
     case 'globalavgpool': case 'globalmaxpool': case 'add': case 'concat':
       return inputs.every((v) => v);
+    // Stryker disable next-line ConditionalExpression: equivalent, undefined is as falsy as false everywhere it is read
     default:
       return false;
   }
@@ -26,6 +27,7 @@ function outputNonNegative(layer: Layer, inputs: readonly boolean[]): boolean {
 export function nonNegativeInputs(model: Model): boolean[] {
   const sources = nodeSources(model);
   const outputs: boolean[] = [];
+  // Stryker disable next-line ConditionalExpression: equivalent, outputs[-1] is undefined
   const at = (j: number): boolean => (j < 0 ? false : outputs[j]!);
   return model.layers.map((layer, i) => {
     const inputs = sources[i]!.map(at);

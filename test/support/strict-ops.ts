@@ -8,6 +8,8 @@ export interface StrictOps {
   disposed(): number;
   /** Run tensors (not parameters) created and not disposed yet; every reshape is a handle of its own, as in tfjs. */
   readonly live: ReadonlySet<JsTensor>;
+  /** Calls of backend method `name` so far; for `unary` and `binary` also by operation, `unary:neg`. */
+  calls(name: string): number;
 }
 
 const isTensor = (v: unknown): v is JsTensor => !!v && typeof v === 'object' && 'data' in v && 'shape' in v;
@@ -23,6 +25,10 @@ export function strictOps(): StrictOps {
   const dead = new WeakSet<JsTensor>();
   const live = new Set<JsTensor>();
   let count = 0;
+  const calls = new Map<string, number>();
+  const called = (name: string): void => {
+    calls.set(name, (calls.get(name) ?? 0) + 1);
+  };
   const check = (v: unknown): void => {
     if (Array.isArray(v)) v.forEach(check);
     else if (isTensor(v) && dead.has(v)) throw new Error('a disposed tensor was used');
@@ -41,11 +47,13 @@ export function strictOps(): StrictOps {
       }
       return (...args: unknown[]) => {
         args.forEach(check);
+        called(String(key));
+        if (key === 'unary' || key === 'binary') called(`${String(key)}:${String(args[0])}`);
         const r = (f as (...a: unknown[]) => unknown).apply(target, args);
         if (isTensor(r) && key !== 'param') live.add(r);
         return r;
       };
     },
   }) as Ops<JsTensor>;
-  return { ops, disposed: () => count, live };
+  return { ops, disposed: () => count, live, calls: (name) => calls.get(name) ?? 0 };
 }
