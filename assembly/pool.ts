@@ -59,10 +59,13 @@ export function windowSumT(
   }
 }
 
-/** Adds share = s / (#ties) to the tied maxima of one window, channels [c0, c0 + w) with w ≤ 4. */
+/**
+ * Adds share = s / (#ties) to the tied maxima of one window, channels [c0, c0 + w) with w ≤ 4; with
+ * `first` ≠ 0 all of s to the first maximum in window order (PyTorch's gradient).
+ */
 @inline function routeScalar(
   x: usize, y: f32, s: f32, out: usize, n: i32, inH: i32, inW: i32, C: i32,
-  oy: i32, ox: i32, kH: i32, kW: i32, sH: i32, sW: i32, padT: i32, padL: i32,
+  oy: i32, ox: i32, kH: i32, kW: i32, sH: i32, sW: i32, padT: i32, padL: i32, first: i32,
 ): void {
   let ties: f32 = 0;
   for (let ky = 0; ky < kH; ky++) {
@@ -75,7 +78,7 @@ export function windowSumT(
     }
   }
   if (ties == 0) return;
-  const share = s / ties;
+  const share = first ? s : s / ties;
   for (let ky = 0; ky < kH; ky++) {
     const iy = oy * sH + ky - padT;
     if (iy < 0 || iy >= inH) continue;
@@ -83,15 +86,21 @@ export function windowSumT(
       const ix = ox * sW + kx - padL;
       if (ix < 0 || ix >= inW) continue;
       const off = <usize>(((n * inH + iy) * inW + ix) * C) << 2;
-      if (load<f32>(x + off) == y) store<f32>(out + off, load<f32>(out + off) + share);
+      if (load<f32>(x + off) == y) {
+        store<f32>(out + off, load<f32>(out + off) + share);
+        if (first) return;
+      }
     }
   }
 }
 
-/** out (input-shaped, zeroed here) receives s split equally among the window elements equal to y. */
+/**
+ * out (input-shaped, zeroed here) receives s split equally among the window elements equal to y, or
+ * with `first` ≠ 0 all of s on the first of them in window order.
+ */
 export function maxRoute(
   x: usize, y: usize, s: usize, out: usize, N: i32, inH: i32, inW: i32, C: i32, outH: i32, outW: i32,
-  kH: i32, kW: i32, sH: i32, sW: i32, padT: i32, padL: i32,
+  kH: i32, kW: i32, sH: i32, sW: i32, padT: i32, padL: i32, first: i32,
 ): void {
   memory.fill(out, 0, <usize>(N * inH * inW * C) << 2);
   let o: usize = 0;
@@ -117,7 +126,10 @@ export function maxRoute(
               }
             }
             // share is masked to 0 where no element ties (ties = 0 would give ±∞/NaN).
-            const share = v128.and(f32x4.div(v128.load(s + o + cOff), ties), f32x4.ne(ties, f32x4.splat(0)));
+            const sv = v128.load(s + o + cOff);
+            const share = v128.and(first ? sv : f32x4.div(sv, ties), f32x4.ne(ties, f32x4.splat(0)));
+            // Lanes whose first maximum has been served (first ≠ 0); all-zero otherwise.
+            let taken = f32x4.splat(0);
             for (let ky = 0; ky < kH; ky++) {
               const iy = oy * sH + ky - padT;
               if (iy < 0 || iy >= inH) continue;
@@ -125,15 +137,16 @@ export function maxRoute(
                 const ix = ox * sW + kx - padL;
                 if (ix < 0 || ix >= inW) continue;
                 const off = (<usize>(((n * inH + iy) * inW + ix) * C) << 2) + cOff;
-                const m = f32x4.eq(v128.load(x + off), yv);
+                const m = v128.andnot(f32x4.eq(v128.load(x + off), yv), taken);
                 v128.store(out + off, f32x4.add(v128.load(out + off), v128.and(share, m)));
+                if (first) taken = v128.or(taken, m);
               }
             }
           }
         }
         for (; c < C; c++) {
           const cOff = <usize>c << 2;
-          routeScalar(x + cOff, load<f32>(y + o + cOff), load<f32>(s + o + cOff), out + cOff, n, inH, inW, C, oy, ox, kH, kW, sH, sW, padT, padL);
+          routeScalar(x + cOff, load<f32>(y + o + cOff), load<f32>(s + o + cOff), out + cOff, n, inH, inW, C, oy, ox, kH, kW, sH, sW, padT, padL, first);
         }
         o += cBytes;
       }

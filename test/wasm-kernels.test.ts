@@ -249,6 +249,40 @@ describe('wasm pooling', () => {
       return o.maxRoute(xt, o.maxPool(xt, g), o.tensor(s, ys), g);
     });
     expect(relErr(route, js.read(js.maxRoute(jx, js.maxPool(jx, g), js_, g)))).toBeLessThan(TOL);
+    const first = both((o) => {
+      const xt = o.tensor(x, xs);
+      return o.maxRoute(xt, o.maxPool(xt, g), o.tensor(s, ys), g, 'first');
+    });
+    expect(relErr(first, js.read(js.maxRoute(jx, js.maxPool(jx, g), js_, g, 'first')))).toBeLessThan(TOL);
+  });
+
+  it("max routing 'first' gives each window's relevance to its first maximum, per channel (SIMD lanes and the rest)", () => {
+    // 2×2 window, 5 channels; element k of the window (row by row) holds x[k][c].
+    const x = [
+      [3, 0, 1, 2, 5],
+      [1, 0, 4, 2, 5],
+      [3, 7, 4, 2, 1],
+      [3, 7, 0, 1, 5],
+    ];
+    const s = [0.9, 2, -1, 4, 0.5];
+    // First maxima: channel 0 element 0, 1 element 2, 2 element 1, 3 element 0, 4 element 0.
+    const expected = [
+      [0.9, 0, 0, 4, 0.5],
+      [0, 0, -1, 0, 0],
+      [0, 2, 0, 0, 0],
+      [0, 0, 0, 0, 0],
+    ].flat();
+    const g = windowGeometry([2, 2, 5], [2, 2], [2, 2], 'valid', 'test');
+    const wasm = both((o) => {
+      const xt = o.tensor(new Float64Array(x.flat()), [1, 2, 2, 5]);
+      return o.maxRoute(xt, o.maxPool(xt, g), o.tensor(new Float64Array(s), [1, 1, 1, 5]), g, 'first');
+    });
+    expect(Array.from(wasm)).toEqual(Array.from(Float32Array.from(expected)));
+    const jx = js.tensor(new Float64Array(x.flat()), [1, 2, 2, 5]);
+    expect(Array.from(js.read(js.maxRoute(jx, js.maxPool(jx, g), js.tensor(new Float64Array(s), [1, 1, 1, 5]), g, 'first')))).toEqual(expected);
+    // The default still splits ties: channel 0 has three maxima.
+    const split = js.read(js.maxRoute(js.tensor(new Float64Array(x.flat()), [1, 2, 2, 5]), js.tensor(new Float64Array([3, 7, 4, 2, 5]), [1, 1, 1, 5]), js.tensor(new Float64Array(s), [1, 1, 1, 5]), g));
+    expect(split[0]).toBeCloseTo(0.3, 12);
   });
 
   it('max routing splits ties equally and conserves the relevance', () => {

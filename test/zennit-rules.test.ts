@@ -177,6 +177,13 @@ describe("Zennit's Norm on pools and additions", () => {
     expectClose(await relevance(c, { compat: 'zennit' }), [1, 2, 3, -10].map((v) => (v * 2) / (4 * st(-1))), 1e-12);
   });
 
+  it("max pooling by PyTorch's gradient: a window's relevance all to its first maximum (the toolbox splits ties)", async () => {
+    // Windows [0, 0] (an all-zero window after a ReLU) and [5, 5].
+    const c: Case = { model: { layers: [poolLayer('maxpool', [1, 2], [1, 2])] }, x: [0, 0, 5, 5], inShape: [1, 4, 1], r0: [3, 2], outShape: [1, 2, 1] };
+    for (const backend of ['js', 'wasm'] as const) expectClose(await relevance(c, { compat: 'zennit' }, backend), [3, 0, 2, 0], 0);
+    expectClose(await relevance(c, {}), [1.5, 1.5, 1, 1], 0);
+  });
+
   it('additions: R_a = a·R / stab(a + b), both signs of the sum', async () => {
     // a = x = [2, −1] (identity dense), b = diag(−0.5, 3)·x = [−1, −3]; a + b = [1, −4]; R0 = [1, 2].
     const layers: Layer[] = [

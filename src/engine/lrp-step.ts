@@ -6,7 +6,7 @@ import { repeatPerSample, showShape, sizeOf } from '../tensor.js';
 import { type Trace, inputIndex } from './forward.js';
 import type { Ops } from './ops.js';
 import { type ParamMode, type PreparedModel, modifyValue } from './prepared.js';
-import { type Group, type InputMode, ruleGroups } from './rule-terms.js';
+import { type Group, type InputMode, maxPoolTies, ruleGroups } from './rule-terms.js';
 
 /** A linear map and its transpose: the ρ-forward and ρ-transpose of one layer under one weight mode. */
 interface LinearMap<T> {
@@ -165,9 +165,10 @@ function maxStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, Rw: T, r: 
   if (r.name === 'flat' || r.name === 'ww') return groupsStep(pm, trace, i, Rw, ruleGroups({ name: 'flat' }, true), r);
   const x = trace.acts[inputIndex(trace, i)]!;
   const y = trace.acts[i + 1]!;
-  if (pm.model.layers[i]!.kind === 'maxpool') return ops.maxRoute(x, y, Rw, trace.geometry[i]!);
+  const ties = maxPoolTies(r);
+  if (pm.model.layers[i]!.kind === 'maxpool') return ops.maxRoute(x, y, Rw, trace.geometry[i]!, ties);
   const yv = ops.reshape(y, ops.shape(Rw));
-  const out = ops.maxRoute(x, yv, Rw, trace.geometry[i]!);
+  const out = ops.maxRoute(x, yv, Rw, trace.geometry[i]!, ties);
   ops.dispose(yv);
   return out;
 }

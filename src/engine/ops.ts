@@ -15,6 +15,9 @@ export type UnaryOp =
   | 'tanhGrad'
   | 'sigmoidGrad';
 
+/** How {@link Ops.maxRoute} treats tied maxima: split equally, or all to the first in window order. */
+export type MaxTies = 'split' | 'first';
+
 /** Elementwise binary maps on equal shapes. */
 export type BinaryOp = 'add' | 'sub' | 'mul';
 
@@ -108,9 +111,11 @@ export interface Ops<T> {
   maxPool(x: T, g: WindowGeometry): T;
   /**
    * Sends `s[N, oh, ow, C]` to the window elements of `x` equal to the window's maximum `y`
-   * (`y = maxPool(x)`), split equally between tied maxima → `[N, H, W, C]`.
+   * (`y = maxPool(x)`) → `[N, H, W, C]`: split equally between tied maxima (`ties` `'split'`, the
+   * default), or all to the first of them in window order, row by row (`'first'`: PyTorch's gradient,
+   * for `compat: 'zennit'`).
    */
-  maxRoute(x: T, y: T, s: T, g: WindowGeometry): T;
+  maxRoute(x: T, y: T, s: T, g: WindowGeometry, ties?: MaxTies): T;
   /** Elementwise map. */
   unary(op: UnaryOp, x: T): T;
   /** Elementwise binary map on equal shapes. */

@@ -1,4 +1,5 @@
 import type { Rule } from '../rules/rule.js';
+import type { MaxTies } from './ops.js';
 import type { Group } from './ratio-group.js';
 import { zennitGroups } from './zennit-terms.js';
 
@@ -43,4 +44,12 @@ export function ruleGroups(rule: Rule, pool: boolean): Group[] {
     case 'pass':
       return [];
   }
+}
+
+/**
+ * How a rule routes relevance through max pooling (winner-take-all): tied maxima share it
+ * (lrpjs's definition) or the first in window order takes it all (Zennit's: PyTorch's gradient).
+ */
+export function maxPoolTies(rule: Rule | null): MaxTies {
+  return rule?.definition === 'zennit' ? 'first' : 'split';
 }

@@ -10,8 +10,9 @@ import { type Rule, rules, withDefinition } from './rule.js';
  * - sum, average and global average pooling and additions get Norm (`simple` under Zennit's
  *   definition: LRP-0 with the stabiliser 1e-6; Zennit needs its `Sum` module for an addition);
  * - an unfolded BatchNorm passes relevance on (Zennit's `Pass`), as do activations;
- * - max pooling (gradient: the window maximum), concatenation (slices), padding and reshapes keep
- *   their one behaviour.
+ * - max pooling (global too) goes by PyTorch's gradient: all to the first maximum of each window
+ *   (`simple` under Zennit's definition there; lrpjs's own splits ties);
+ * - concatenation (slices), padding and reshapes keep their one behaviour.
  */
 
 const ZENNIT = 'zennit' as const;
@@ -22,6 +23,8 @@ const convKinds: readonly LayerKind[] = ['conv2d', 'depthwiseconv2d'];
 export function zennitBaseRule(layer: Layer): Rule | null {
   switch (layer.kind) {
     case 'sumpool': case 'avgpool': case 'globalavgpool': case 'add':
+      return withDefinition(rules.simple(), ZENNIT);
+    case 'maxpool': case 'globalmaxpool':
       return withDefinition(rules.simple(), ZENNIT);
     case 'batchnorm':
       return withDefinition(rules.pass(), ZENNIT);

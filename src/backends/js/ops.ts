@@ -1,5 +1,5 @@
 import { LrpError } from '../../errors.js';
-import type { BinaryOp, Ops, Stabilizer, UnaryOp } from '../../engine/ops.js';
+import type { BinaryOp, MaxTies, Ops, Stabilizer, UnaryOp } from '../../engine/ops.js';
 import { firstNonFiniteValue } from '../../engine/numeric-check.js';
 import type { WindowGeometry } from '../../model/shapes.js';
 import { showShape, sizeOf } from '../../tensor.js';
@@ -201,15 +201,24 @@ export class JsOps implements Ops<JsTensor> {
     return t(out, [n, g.outH, g.outW, g.inC]);
   }
 
-  maxRoute(x: JsTensor, y: JsTensor, s: JsTensor, g: WindowGeometry): JsTensor {
+  maxRoute(x: JsTensor, y: JsTensor, s: JsTensor, g: WindowGeometry, mode: MaxTies = 'split'): JsTensor {
     const n = x.shape[0]!;
     const ties = new Float64Array(y.data.length);
     forEachWindow(n, g, g.inC, (o, i) => {
       for (let c = 0; c < g.inC; c++) if (x.data[i + c] === y.data[o + c]) ties[o + c]! += 1;
     });
     const out = new Float64Array(x.data.length);
+    // 'first': the share of a window goes whole to its first maximum; `served` marks windows done.
+    const served = new Uint8Array(mode === 'first' ? y.data.length : 0);
     forEachWindow(n, g, g.inC, (o, i) => {
-      for (let c = 0; c < g.inC; c++) if (x.data[i + c] === y.data[o + c]) out[i + c] += s.data[o + c]! / ties[o + c]!;
+      for (let c = 0; c < g.inC; c++) {
+        if (x.data[i + c] !== y.data[o + c]) continue;
+        if (mode === 'split') out[i + c] += s.data[o + c]! / ties[o + c]!;
+        else if (!served[o + c]) {
+          out[i + c] += s.data[o + c]!;
+          served[o + c] = 1;
+        }
+      }
     });
     return t(out, x.shape);
   }

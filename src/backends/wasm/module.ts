@@ -38,7 +38,7 @@ export interface WasmExports {
   ): void;
   maxRoute(
     x: number, y: number, s: number, out: number, N: number, inH: number, inW: number, C: number,
-    outH: number, outW: number, kH: number, kW: number, sH: number, sW: number, padT: number, padL: number,
+    outH: number, outW: number, kH: number, kW: number, sH: number, sW: number, padT: number, padL: number, first: number,
   ): void;
   affine(x: number, scale: number, shift: number, out: number, rows: number, C: number, hasShift: number): void;
   depthwise(

@@ -1,5 +1,5 @@
 import { LrpError } from '../../errors.js';
-import type { BinaryOp, Ops, Stabilizer, UnaryOp } from '../../engine/ops.js';
+import type { BinaryOp, MaxTies, Ops, Stabilizer, UnaryOp } from '../../engine/ops.js';
 import { firstNonFiniteValue } from '../../engine/numeric-check.js';
 import type { WindowGeometry } from '../../model/shapes.js';
 import { showShape, sizeOf } from '../../tensor.js';
@@ -332,14 +332,14 @@ export class WasmOps implements Ops<WasmTensor> {
     return out;
   }
 
-  maxRoute(x: WasmTensor, y: WasmTensor, s: WasmTensor, g: WindowGeometry): WasmTensor {
+  maxRoute(x: WasmTensor, y: WasmTensor, s: WasmTensor, g: WindowGeometry, ties: MaxTies = 'split'): WasmTensor {
     const n = checkGeometry('maxRoute', x, g, g.inH, g.inW, g.inC);
     if (checkGeometry('maxRoute', y, g, g.outH, g.outW, g.inC) !== n || checkGeometry('maxRoute', s, g, g.outH, g.outW, g.inC) !== n) {
       throw shapeError('maxRoute', `batch sizes of ${showShape(x.shape)}, ${showShape(y.shape)} and ${showShape(s.shape)} differ`);
     }
     const out = this.out([n, g.inH, g.inW, g.inC]);
     const [padT, , padL] = g.pad;
-    this.ex.maxRoute(x.ptr, y.ptr, s.ptr, out.ptr, n, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL);
+    this.ex.maxRoute(x.ptr, y.ptr, s.ptr, out.ptr, n, g.inH, g.inW, g.inC, g.outH, g.outW, g.kH, g.kW, g.sH, g.sW, padT, padL, ties === 'first' ? 1 : 0);
     return out;
   }
 

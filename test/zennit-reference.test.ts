@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createExplainer } from '../src/explainer.js';
+import { caseOptions, fixture, transposeImage, zennitCase, zennitModels, zennitVersions } from './support/zennit-fixtures.js';
+
+// compat: 'zennit' against Zennit 1.0's own numbers (scripts/zennit-reference.py, float64 PyTorch):
+// every rule, composite and integrated gradients on an MLP, a CNN with sum/avg/max pools and the
+// done-when CNN (residual addition, depthwise convolution, ReLU6, concatenation, global average and
+// max pooling), rebuilt in lrpjs from the same weights. js (float64) ≤ 1e-6, wasm (float32) ≤ 1e-3,
+// error = max|R − R_zennit| / max|R_zennit| per explanation.
+
+const TOLERANCE = { js: 1e-6, wasm: 1e-3 } as const;
+
+function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return diff / scale;
+}
+
+const models = ['mlp', 'pools', 'dwcnn'] as const;
+
+describe('compat zennit reproduces Zennit 1.0', () => {
+  it('the fixtures record their versions', () => {
+    expect(zennitVersions.zennit_commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(zennitVersions.cases.length).toBe(15);
+  });
+
+  for (const model of models) {
+    it(`${model}: the forward pass is PyTorch's`, async () => {
+      const x = fixture(`${model}.input`);
+      const image = x.shape.length === 4;
+      const [n, c, h, w] = x.shape as [number, number, number, number];
+      const ex = await createExplainer(zennitModels[model](), { backend: 'js' });
+      const y = ex.forward(image ? { data: transposeImage(x.data, x.shape), shape: [n, h, w, c] } : x);
+      expect(maxRelError(y.output.data, fixture(`${model}.output`).data)).toBeLessThan(1e-12);
+      y.dispose();
+      ex.dispose();
+    });
+
+    for (const backend of ['js', 'wasm'] as const) {
+      it(`${model} on ${backend}: every rule, composite and integrated gradients ≤ ${TOLERANCE[backend]}`, async () => {
+        const errors: Record<string, number> = {};
+        for (const name of zennitVersions.cases) {
+          errors[name] = maxRelError(await zennitCase(model, name, backend), fixture(`${model}.${name}`).data);
+        }
+        const worst = Object.entries(errors).filter(([, e]) => !(e <= TOLERANCE[backend]));
+        expect(worst, JSON.stringify(errors)).toEqual([]);
+      });
+    }
+  }
+
+  it('without compat the same cases give the toolbox numbers, measurably apart', async () => {
+    // EpsilonGammaBox on the MLP: Zennit has no convolution for z^B (ε first), the toolbox map puts z^B on the first dense layer.
+    const x = fixture('mlp.input');
+    const ex = await createExplainer(zennitModels.mlp(), { backend: 'js' });
+    const { compat: _, ...toolbox } = caseOptions('composite-EpsilonGammaBox');
+    const r = ex.explain(x, { ...toolbox, initial: fixture('mlp.r0') });
+    expect(maxRelError(r.relevance.data, fixture('mlp.composite-EpsilonGammaBox').data)).toBeGreaterThan(1e-2);
+    ex.dispose();
+  });
+});
