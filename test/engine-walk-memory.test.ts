@@ -40,6 +40,10 @@ const specs: RuleSpec[] = [
   { method: 'gradient' },
   { method: 'deconvnet' },
   { method: 'guided-backprop' },
+  { rule: 'gamma=0.25', compat: 'zennit' },
+  { rule: 'ww', compat: 'zennit' },
+  { composite: 'EpsilonGammaBox', compositeOptions: { low: -3, high: 3 }, compat: 'zennit' },
+  { composite: 'EpsilonAlpha2Beta1Flat', compat: 'zennit' },
 ];
 
 function setup(model: Model, inShape: number[]) {

@@ -86,6 +86,7 @@ export function maskedRelevance<T>(ops: Ops<T>, R: T, z: T, mask: Group['mask'])
   const signed = mask === 'pos' ? zv : ops.scale(zv, -1);
   const m = ops.unary('step', signed);
   if (signed !== zv) ops.dispose(signed);
+  ops.dispose(zv);
   const out = ops.binary('mul', R, m);
   ops.dispose(m);
   return out;
