@@ -128,6 +128,7 @@ export function layerOutputShape(layer: Layer, inShape: readonly number[], where
         throw new LrpError(
           'E_SHAPE',
           `expects input [${layer.inputs}] per sample, got ${showShape(inShape)}` +
+            // Stryker disable next-line EqualityOperator: equivalent, a 1-D input of the right size is no error
             (inShape.length > 1 && sizeOf(inShape) === layer.inputs ? ' (add a Flatten layer before it)' : ''),
           where,
         );
