@@ -10,7 +10,7 @@ import { launchChromium, originOf, serveStatic } from './support/browser-harness
 import { chromium, describeWith } from './support/requirements.js';
 import { seedWeights } from './support/tfjs-models.js';
 import { loadTf, saveArtifacts, writeTfjsModel } from './support/tfjs-save.js';
-import { builtWeb, drawStroke, heatmapStats, predictedClass, runAfter, runsSoFar, webDemoDir, webScreenshots } from './support/web-demo.js';
+import { builtWeb, drawStroke, heatmapStats, layoutBoxes, predictedClass, runAfter, runsSoFar, webDemoDir, webScreenshots } from './support/web-demo.js';
 
 // The offline demo page (npm run build:web) in headless Chromium, served on 127.0.0.1 under /demo/:
 // drawing, keyboard use, every setting, opening models and images, and a reload with the network off.
@@ -52,9 +52,12 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     if (tfjsDir) rmSync(tfjsDir, { recursive: true, force: true });
   });
 
-  it('draws a stroke with the mouse: a prediction and non-blank heatmaps with their times', async () => {
+  it('draws a stroke with the mouse: a prediction and non-blank heatmaps with their times, and nothing on the page moves', async () => {
     await page.goto(`${originOf(server)}/demo/index.html`);
     await page.waitForSelector('body[data-loaded]', { timeout: 60_000 });
+    const empty = await layoutBoxes(page);
+    expect(Object.keys(empty).filter((k) => k.startsWith('#scores li'))).toHaveLength(10);
+    expect(Object.keys(empty).filter((k) => k.startsWith('#heatmaps figure canvas'))).toHaveLength(4);
     const before = await runsSoFar(page);
     // a 7: the top bar, then the diagonal
     await drawStroke(page, [[7, 6], [21, 6], [14, 23]]);
@@ -68,6 +71,7 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
       expect(stats.nonWhite, method).toBeGreaterThan(20);
       expect(await page.locator(`figure[data-method="${method}"] .time`).textContent()).toMatch(/^\d+\.\d ms$/);
     }
+    expect(await layoutBoxes(page)).toEqual(empty);
     await shot('1-drawn');
     expect(problems).toEqual([]);
   });
@@ -161,6 +165,34 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     expect(await page.locator('#error').textContent()).toContain('broken.txt');
     expect(await page.locator('#model-summary').textContent()).toMatch(/^mnist-cnn\.txt/);
     expect(problems).toEqual([]);
+  });
+
+  it('fits a phone screen (no sideways scrolling) and draws with a finger (touch events)', async () => {
+    const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+    try {
+      const p = await phone.newPage();
+      const errors: string[] = [];
+      p.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+      p.on('pageerror', (e) => errors.push(e.message));
+      await p.goto(`${originOf(server)}/demo/index.html`);
+      await p.waitForSelector('body[data-loaded]', { timeout: 60_000 });
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      const box = (await p.locator('#pad').boundingBox())!;
+      const cdp = await phone.newCDPSession(p);
+      const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x: number, y: number) =>
+        cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x: box.x + x * box.width, y: box.y + y * box.height }] });
+      const before = await runsSoFar(p);
+      await touch('touchStart', 0.5, 0.2);
+      for (let i = 1; i <= 8; i++) await touch('touchMove', 0.5, 0.2 + i * 0.075);
+      await touch('touchEnd', 0, 0);
+      await runAfter(p, before);
+      expect(await predictedClass(p)).toMatch(/^\d$/);
+      expect((await heatmapStats(p, 'epsilon')).nonWhite).toBeGreaterThan(5);
+      await p.screenshot({ path: join(webScreenshots, '5-phone.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
   });
 
   it('works offline after the first load: reloaded with the network off, it still explains', async () => {

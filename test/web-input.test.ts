@@ -98,7 +98,7 @@ describe('web demo: class bars and the layer table', () => {
 
   it('rows name each layer, its inputs where it is a graph node, its output shape and parameters', async () => {
     const rows = layerRows(await loadModel(join(projectRoot, 'models', 'mnist-cnn.txt')), [28, 28, 1]);
-    expect(rows[0]).toEqual({ index: 0, name: 'Convolution', inputs: '', output: '[24, 24, 16]', parameters: 416 });
+    expect(rows[0]).toEqual({ index: 0, name: 'Convolution', inputs: '', output: '[24, 24, 16]', outputSize: 24 * 24 * 16, parameters: 416 });
     expect(rows.map((r) => r.name).slice(-2)).toEqual(['Linear', 'SoftMax']);
     const graph = { layers: [simpleLayer('relu'), { ...simpleLayer('relu'), from: [-1] }] } as Parameters<typeof layerRows>[0];
     expect(layerRows(graph, [4]).map((r) => r.inputs)).toEqual(['', 'input']);

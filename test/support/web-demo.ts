@@ -66,3 +66,18 @@ export function heatmapStats(page: Page, method: string): Promise<CanvasStats> {
 export async function predictedClass(page: Page): Promise<string | undefined> {
   return /Prediction: (\S+)/.exec((await page.locator('#prediction').textContent()) ?? '')?.[1];
 }
+
+/** The page boxes of the panels, the pad, the class rows and the heatmap canvases (to see that nothing moves when results arrive). */
+export function layoutBoxes(page: Page): Promise<Record<string, [number, number, number, number]>> {
+  return page.evaluate(() => {
+    const boxes: Record<string, [number, number, number, number]> = {};
+    const selectors = ['main > section', '#pad', '#scores li', '#heatmaps figure canvas', '#heatmaps figcaption'];
+    for (const sel of selectors) {
+      document.querySelectorAll(sel).forEach((el, i) => {
+        const r = el.getBoundingClientRect();
+        boxes[`${sel} #${i}`] = [r.x + scrollX, r.y + scrollY, r.width, r.height];
+      });
+    }
+    return boxes;
+  });
+}

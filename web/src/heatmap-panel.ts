@@ -22,7 +22,7 @@ export function layoutFigures(container: HTMLElement, choices: readonly ExplainC
     if (old) return old;
     const figure = document.createElement('figure');
     figure.dataset.method = choice.id;
-    figure.innerHTML = '<canvas width="28" height="28" role="img"></canvas><figcaption><span class="name"></span> <span class="time"></span></figcaption>';
+    figure.innerHTML = '<canvas width="28" height="28" role="img"></canvas><figcaption><span class="name"></span><span class="time"></span></figcaption>';
     figure.querySelector('.name')!.textContent = choice.label;
     figure.querySelector('canvas')!.setAttribute('aria-label', `${choice.label} heatmap`);
     return figure;

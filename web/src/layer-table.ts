@@ -1,7 +1,7 @@
 /** The rows of the page's layer table: what each node of a model is, what it outputs, its parameters. Pure. */
 import { layerName, type Model, nodeInputs } from '../../src/model/layers.js';
 import { inferShapes, parameterCount } from '../../src/model/shapes.js';
-import { showShape } from '../../src/tensor.js';
+import { showShape, sizeOf } from '../../src/tensor.js';
 
 /** One row of the layer table. */
 export interface LayerRow {
@@ -12,6 +12,8 @@ export interface LayerRow {
   readonly inputs: string;
   /** Output shape per sample. */
   readonly output: string;
+  /** Output values per sample. */
+  readonly outputSize: number;
   readonly parameters: number;
 }
 
@@ -26,6 +28,7 @@ export function layerRows(model: Model, sampleShape: readonly number[]): LayerRo
       name: layerName(layer),
       inputs: chained ? '' : from.map((j) => (j < 0 ? 'input' : String(j))).join(', '),
       output: showShape(shapes[i + 1]!),
+      outputSize: sizeOf(shapes[i + 1]!),
       parameters: parameterCount(layer),
     };
   });

@@ -18,7 +18,7 @@ import { type OpenedFile, isImageFile, modelFromFiles } from './model-files.js';
 import { gridToInput, heatmapLayout, type InputGeometry, inputGeometry, rgbaToInput } from './model-input.js';
 import { renderModel } from './model-panel.js';
 import { enableOffline } from './offline.js';
-import { clearPrediction, renderPrediction } from './prediction-chart.js';
+import { clearPrediction, emptyBars, renderPrediction } from './prediction-chart.js';
 import { renderSampleStrip } from './sample-strip.js';
 import { bindSettings } from './settings-form.js';
 
@@ -51,6 +51,8 @@ const settings = bindSettings(
   backendChoices(capabilities),
   () => void runner.request(),
 );
+
+layoutFigures(byId('heatmaps'), settings().methods);
 
 let current: Current | null = null;
 let image: { readonly bitmap: ImageBitmap; readonly name: string } | null = null;
@@ -118,7 +120,8 @@ const runner = latestOnly(explainLatest, showError);
 function useModel(model: Model, name: string, key: string): void {
   const geometry = inputGeometry(model);
   current = { key, model, name, geometry };
-  renderModel(byId('model-summary'), byId('layers'), model, name, geometry);
+  const classes = renderModel(byId('model-summary'), byId('layers'), model, name, geometry);
+  emptyBars(byId('prediction'), byId('scores'), Array.from({ length: classes }, (_, i) => String(i)), 'Draw a digit or pick one below.');
   void runner.request();
 }
 

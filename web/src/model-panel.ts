@@ -1,11 +1,11 @@
 /** The model panel (DOM edge): a summary sentence and the layer table of the model being explained. */
 import type { Model } from '../../src/model/layers.js';
-import { showShape } from '../../src/tensor.js';
+import { showShape, sizeOf } from '../../src/tensor.js';
 import { layerRows } from './layer-table.js';
 import type { InputGeometry } from './model-input.js';
 
-/** Shows `model` (named `name`) in `summary` and the rows of its layers in `table`'s body. */
-export function renderModel(summary: HTMLElement, table: HTMLTableElement, model: Model, name: string, geometry: InputGeometry): void {
+/** Shows `model` (named `name`) in `summary` and the rows of its layers in `table`'s body; returns the number of output values per sample (its classes). */
+export function renderModel(summary: HTMLElement, table: HTMLTableElement, model: Model, name: string, geometry: InputGeometry): number {
   const rows = layerRows(model, geometry.sampleShape);
   const params = rows.reduce((n, r) => n + r.parameters, 0);
   const output = rows[rows.length - 1]?.output ?? '[]';
@@ -23,4 +23,5 @@ export function renderModel(summary: HTMLElement, table: HTMLTableElement, model
       return tr;
     }),
   );
+  return rows.length === 0 ? sizeOf(geometry.sampleShape) : rows[rows.length - 1]!.outputSize;
 }

@@ -20,6 +20,20 @@ export function renderPrediction(verdict: HTMLElement, list: HTMLOListElement, s
   list.replaceChildren(...items);
 }
 
+/** Lays out one empty row per class label (a new model), so the first prediction fills rows that are already there. */
+export function emptyBars(verdict: HTMLElement, list: HTMLOListElement, labels: readonly string[], text: string): void {
+  list.replaceChildren(
+    ...labels.map((label) => {
+      const li = document.createElement('li');
+      li.dataset.class = label;
+      li.innerHTML = '<span class="class"></span><span class="track"><span class="fill"></span></span><span class="value"></span>';
+      li.querySelector('.class')!.textContent = label;
+      return li;
+    }),
+  );
+  verdict.textContent = text;
+}
+
 /** Clears the chart, keeping its rows (so the layout does not jump). */
 export function clearPrediction(verdict: HTMLElement, list: HTMLOListElement, text: string): void {
   verdict.textContent = text;
