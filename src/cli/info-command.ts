@@ -39,8 +39,9 @@ function attrs(layer: Layer): string {
     case 'reshape': return `→${showShape(layer.shape)}`;
     case 'concat': return `axis ${layer.axis}`;
     case 'clip': return `[${layer.min}, ${layer.max}]`;
+    case 'leakyrelu': return `alpha ${layer.alpha}`;
     case 'sumpool': case 'avgpool': case 'maxpool':
-      return `${layer.pool.join('x')} stride ${layer.stride.join('x')}${layer.padding === 'valid' ? '' : ` pad ${String(layer.padding)}`}`;
+      return `${layer.pool.join('x')} stride ${layer.stride.join('x')}${layer.padding === 'valid' ? '' : ` pad ${String(layer.padding)}`}${layer.excludePadding ? ' padding not counted' : ''}`;
     default: return '';
   }
 }

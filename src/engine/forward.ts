@@ -5,6 +5,7 @@ import { sizeOf } from '../tensor.js';
 import { checkForwardFinite } from './numeric-check.js';
 import type { Ops } from './ops.js';
 import type { PreparedModel } from './prepared.js';
+import { averageInside } from './window-counts.js';
 
 /**
  * What a forward pass keeps for the backward passes (the toolbox's `lrp_aware`): every node's
@@ -62,7 +63,8 @@ export function applyNode<T>(pm: PreparedModel<T>, i: number, xs: readonly T[], 
     case 'depthwiseconv2d': return ops.depthwiseConv(x, pm.weight(i, 'id'), pm.bias(i, 'id'), g!);
     case 'batchnorm': return ops.affine(x, pm.weight(i, 'id'), pm.bias(i, 'id'));
     case 'sumpool': return scaled(ops, ops.windowSum(x, g!), 1 / Math.sqrt(g!.kH * g!.kW));
-    case 'avgpool': return scaled(ops, ops.windowSum(x, g!), 1 / (g!.kH * g!.kW));
+    case 'avgpool':
+      return layer.excludePadding ? averageInside(ops, x, g!) : scaled(ops, ops.windowSum(x, g!), 1 / (g!.kH * g!.kW));
     case 'maxpool': return ops.maxPool(x, g!);
     case 'globalavgpool': return ops.reshape(scaled(ops, ops.windowSum(x, g!), 1 / (g!.kH * g!.kW)), outShape);
     case 'globalmaxpool': return ops.reshape(ops.maxPool(x, g!), outShape);
@@ -71,6 +73,15 @@ export function applyNode<T>(pm: PreparedModel<T>, i: number, xs: readonly T[], 
     case 'sigmoid': return ops.unary('sigmoid', x);
     case 'relu6': return ops.clip(x, 0, 6);
     case 'clip': return ops.clip(x, layer.min, layer.max);
+    case 'leakyrelu': {
+      // x⁺ + alpha·x⁻
+      const pos = ops.unary('pos', x);
+      const neg = scaled(ops, ops.unary('neg', x), layer.alpha);
+      const y = ops.binary('add', pos, neg);
+      ops.dispose(pos);
+      ops.dispose(neg);
+      return y;
+    }
     case 'softmax': return ops.softmax(x);
     case 'flatten':
     case 'reshape':

@@ -1,5 +1,6 @@
 import { type Trace, inputIndex } from './forward.js';
 import type { PreparedModel } from './prepared.js';
+import { averageInsideT } from './window-counts.js';
 
 /** Backward maps of the gradient family: how ReLU treats the incoming signal. */
 export type GradientMode = 'gradient' | 'deconvnet' | 'guided-backprop';
@@ -42,7 +43,8 @@ export function gradStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G:
     case 'depthwiseconv2d': return ops.depthwiseConvT(G, pm.weight(i, 'id'), g);
     case 'batchnorm': return ops.affine(G, pm.weight(i, 'id'), null);
     case 'sumpool': return scaled(ops.windowSumT(G, g), 1 / Math.sqrt(g.kH * g.kW));
-    case 'avgpool': return scaled(ops.windowSumT(G, g), 1 / (g.kH * g.kW));
+    case 'avgpool':
+      return layer.excludePadding ? averageInsideT(ops, G, g) : scaled(ops.windowSumT(G, g), 1 / (g.kH * g.kW));
     case 'globalavgpool': return scaled(consume(pooled(G), (v) => ops.windowSumT(v, g)), 1 / (g.kH * g.kW));
     case 'maxpool': return ops.maxRoute(x, y, G, g);
     case 'globalmaxpool': return consume(pooled(y), (yv) => consume(pooled(G), (gv) => ops.maxRoute(x, yv, gv, g)));
@@ -60,6 +62,15 @@ export function gradStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G:
       if (mode === 'deconvnet') return ops.unary('relu', G);
       return consume(ops.unary('relu', G), (pos) => times(pos, ops.inside(x, 0, 6)));
     case 'clip': return times(G, ops.inside(x, layer.min, layer.max));
+    case 'leakyrelu': {
+      // G·(step(x)·(1 − alpha) + alpha)
+      const masked = scaled(times(G, ops.unary('step', x)), 1 - layer.alpha);
+      const rest = ops.scale(G, layer.alpha);
+      const r = ops.binary('add', masked, rest);
+      ops.dispose(masked);
+      ops.dispose(rest);
+      return r;
+    }
     case 'tanh': return times(G, ops.unary('tanhGrad', y));
     case 'sigmoid': return times(G, ops.unary('sigmoidGrad', y));
     case 'softmax': return ops.softmaxT(y, G);

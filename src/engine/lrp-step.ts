@@ -7,6 +7,7 @@ import { type Trace, inputIndex } from './forward.js';
 import type { Ops } from './ops.js';
 import { type ParamMode, type PreparedModel, modifyValue } from './prepared.js';
 import { type Group, type InputMode, maxPoolTies, ruleGroups } from './rule-terms.js';
+import { averageInside, averageInsideT } from './window-counts.js';
 
 /** A linear map and its transpose: the ρ-forward and ρ-transpose of one layer under one weight mode. */
 interface LinearMap<T> {
@@ -37,6 +38,15 @@ function weightedMap<T>(pm: PreparedModel<T>, i: number, g: WindowGeometry | nul
       return { forward: (x, b) => ops.affine(x, w, b), transpose: (s) => ops.affine(s, w, null) };
     }
     default:
+  }
+  if (layer.kind === 'avgpool' && layer.excludePadding) {
+    // Average over the inside elements: the implicit weight 1/count differs between windows.
+    const f = (n: number): number => modifyValue(mode, 1 / n);
+    if (f(1) === 0) return null;
+    return {
+      forward: (x) => averageInside(ops, x, g!, f),
+      transpose: (s) => averageInsideT(ops, s, g!, f),
+    };
   }
   // Pools: an implicit weight of 1/area (average), 1 (sum, the toolbox's) or 1/√area (sum as its module) on every window element.
   const area = g!.kH * g!.kW;
@@ -224,6 +234,7 @@ export function lrpStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, R: 
     case 'softmax':
     case 'relu6':
     case 'clip':
+    case 'leakyrelu':
     case 'identity':
       return R;
     case 'add':

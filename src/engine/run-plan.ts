@@ -74,6 +74,7 @@ export function layerMacs(layer: Layer, inShape: readonly number[], outShape: re
     case 'softmax':
     case 'relu6':
     case 'clip':
+    case 'leakyrelu':
     case 'batchnorm': return sizeOf(inShape);
     case 'add': return sizeOf(outShape) * (layer.from.length - 1);
     case 'concat':

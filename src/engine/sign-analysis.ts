@@ -8,6 +8,8 @@ function outputNonNegative(layer: Layer, inputs: readonly boolean[]): boolean {
       return true;
     case 'clip':
       return layer.min >= 0 || inputs.every((v) => v);
+    case 'leakyrelu':
+      return inputs.every((v) => v);
     case 'maxpool': case 'sumpool': case 'avgpool': case 'flatten': case 'reshape': case 'pad': case 'identity':
     case 'globalavgpool': case 'globalmaxpool': case 'add': case 'concat':
       return inputs.every((v) => v);

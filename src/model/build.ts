@@ -86,6 +86,6 @@ export function dropSoftmax(model: Model): Model {
   const last = model.layers[L - 1];
   if (last?.kind !== 'softmax' || L < 2) return model;
   const from = last.from;
-  if (from === undefined || (from.length === 1 && from[0] === L - 2)) return { layers: model.layers.slice(0, -1) };
-  return { layers: [...model.layers.slice(0, -1), { kind: 'identity', from }] };
+  if (from === undefined || (from.length === 1 && from[0] === L - 2)) return { ...model, layers: model.layers.slice(0, -1) };
+  return { ...model, layers: [...model.layers.slice(0, -1), { kind: 'identity', from }] };
 }

@@ -52,5 +52,5 @@ export function foldBatchNorms(model: Model): Canonized {
     layers[i] = bn.from ? { kind: 'identity', from: bn.from } : { kind: 'identity' };
     folded.push({ batchnorm: i, into: j });
   });
-  return { model: folded.length > 0 ? { layers } : model, folded };
+  return { model: folded.length > 0 ? { ...model, layers } : model, folded };
 }

@@ -17,6 +17,8 @@ export type Padding = 'valid' | 'same' | readonly [number, number, number, numbe
  */
 export interface NodeEdges {
   readonly from?: readonly number[];
+  /** The node's name in the file it was imported from (an ONNX node name), shown by `lrp info` and in messages. */
+  readonly name?: string;
 }
 
 /** Dense layer `Y = X·W + B` (toolbox `Linear m n`). */
@@ -56,6 +58,11 @@ export interface PoolLayer extends NodeEdges {
   /** Stride `[sh, sw]`. */
   readonly stride: readonly [number, number];
   readonly padding: Padding;
+  /**
+   * `avgpool` only: average over the window elements inside the input, leaving the padding out of
+   * the count (ONNX `count_include_pad = 0`; PyTorch's `AvgPool2d` counts it by default). Default `false`: the window sum divided by hp·wp.
+   */
+  readonly excludePadding?: boolean;
 }
 
 /**
@@ -72,6 +79,12 @@ export interface ClipLayer extends NodeEdges {
   readonly kind: 'clip';
   readonly min: number;
   readonly max: number;
+}
+
+/** `x ≥ 0 ? x : alpha·x` elementwise (ONNX LeakyRelu). */
+export interface LeakyReluLayer extends NodeEdges {
+  readonly kind: 'leakyrelu';
+  readonly alpha: number;
 }
 
 /** Elementwise sum of n ≥ 2 inputs of equal shape. */
@@ -134,6 +147,7 @@ export type Layer =
   | PoolLayer
   | SimpleLayer
   | ClipLayer
+  | LeakyReluLayer
   | AddLayer
   | ConcatLayer
   | BatchNormLayer
@@ -159,6 +173,13 @@ export interface Model {
    * declares one; toolbox files do not, and their input shape is found from the layers.
    */
   readonly inputShape?: readonly number[];
+  /**
+   * The layout of the model's own images (an ONNX model's `'nchw'`): the explainer takes the input
+   * and returns every 4-D tensor (relevance, output, `allLayers` entries, `initial`) in it,
+   * batch first, converting at its boundary; the nodes themselves always run NHWC. Absent: NHWC.
+   * `inputShape` stays the internal per-sample shape `[H, W, C]`.
+   */
+  readonly inputLayout?: 'nchw';
 }
 
 /** True for layers with weights and bias (linear, conv2d, depthwiseconv2d). */
@@ -191,6 +212,7 @@ export function layerName(layer: Layer): string {
     case 'flatten': return 'Flatten';
     case 'relu6': return 'ReLU6';
     case 'clip': return 'Clip';
+    case 'leakyrelu': return 'LeakyReLU';
     case 'identity': return 'Identity';
     case 'globalavgpool': return 'GlobalAvgPool';
     case 'globalmaxpool': return 'GlobalMaxPool';
@@ -203,8 +225,9 @@ export function layerName(layer: Layer): string {
   }
 }
 
-/** Describes layer `index` for error messages: `layer 3 (Convolution)`. */
+/** Describes layer `index` for error messages: `layer 3 (Convolution)`, with its imported name `layer 3 'conv1' (Convolution)`. */
 export function layerWhere(layers: readonly Layer[], index: number): string {
   const l = layers[index];
-  return l ? `layer ${index} (${layerName(l)})` : `layer ${index}`;
+  if (!l) return `layer ${index}`;
+  return l.name ? `layer ${index} '${l.name}' (${layerName(l)})` : `layer ${index} (${layerName(l)})`;
 }

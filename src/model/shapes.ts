@@ -168,6 +168,7 @@ export function layerOutputShape(layer: Layer, inShape: readonly number[], where
     case 'sigmoid':
     case 'relu6':
     case 'clip':
+    case 'leakyrelu':
     case 'identity':
       return [...inShape];
     case 'globalavgpool':
