@@ -11,6 +11,7 @@ import { LrpError } from './errors.js';
 import { dropSoftmax } from './model/build.js';
 import { type FoldedBatchNorm, foldBatchNorms } from './model/canonize.js';
 import type { Model } from './model/layers.js';
+import { checkLayoutRank, toModelLayout, toNodeLayout } from './model/layout.js';
 import { type RunPlan, planRun } from './engine/run-plan.js';
 import { type RulePlan, type RuleSpec, resolveRules } from './rules/plan.js';
 import { type Tensor, showShape, sizeOf } from './tensor.js';
@@ -123,8 +124,10 @@ interface PassContext {
  * — other targets, rules, methods — without running the model again. Dispose when done.
  */
 export class ForwardPass {
-  /** Model output. */
+  /** Model output (a 4-D output in the model's layout, see `Model.inputLayout`). */
   readonly output: Tensor;
+  /** The output as the last node gives it (NHWC). */
+  private readonly nodeOutput: Tensor;
   private released = false;
 
   private readonly pm: PreparedModel<unknown>;
@@ -137,7 +140,8 @@ export class ForwardPass {
   ) {
     this.pm = context.pm;
     const L = trace.acts.length - 1;
-    this.output = { data: this.pm.ops.read(trace.acts[L]), shape: [trace.batch, ...trace.shapes[L]] };
+    this.nodeOutput = { data: this.pm.ops.read(trace.acts[L]), shape: [trace.batch, ...trace.shapes[L]] };
+    this.output = toModelLayout(this.pm.model, this.nodeOutput);
   }
 
   /**
@@ -156,7 +160,10 @@ export class ForwardPass {
     if (!Number.isInteger(stopAt) || stopAt < 0 || stopAt > L) {
       throw new LrpError('E_RANGE', `layer index ${stopAt} is out of range 0..${L}`, 'relevanceAt');
     }
-    const { R0, target } = initialRelevance(this.output.data, this.output.shape, options.target, options.initial);
+    // Targets and an explicit initial relevance refer to the output in the model's layout.
+    const init = initialRelevance(this.output.data, this.output.shape, options.target, options.initial);
+    const R0 = Float64Array.from(toNodeLayout(pm.model, { data: init.R0, shape: this.output.shape }).data);
+    const { target } = init;
     // Every tensor of this explanation is released at its end: many explanations of one pass
     // run in constant memory.
     const mark = ops.mark?.();
@@ -170,7 +177,7 @@ export class ForwardPass {
   private explainFrom(plan: RulePlan, stopAt: number, R0: Float64Array, target: Int32Array | null, options: ExplainOptions): Explanation {
     const { pm, trace } = this;
     const ops = pm.ops;
-    const r0 = ops.tensor(R0, this.output.shape);
+    const r0 = ops.tensor(R0, this.nodeOutput.shape);
     // One forward + gradient per sampled input; its tensors are released before the next step.
     const gradientAt = (x: Float64Array): Float64Array => {
       const mark = ops.mark?.();
@@ -188,16 +195,17 @@ export class ForwardPass {
     if (bad >= 0) {
       throw new LrpError('E_NUMERIC', `method ${plan.method} gave ${relevance[bad]} at element ${bad}${ops.precision === 'float32' ? ' in float32 (the js backend computes in float64)' : ''}`, 'relevance');
     }
+    const model = pm.model;
     const explanation: Explanation = {
       output: this.output,
-      relevance: { data: relevance, shape: res.shape },
-      initial: { data: precision(R0), shape: this.output.shape },
+      relevance: toModelLayout(model, { data: relevance, shape: res.shape }),
+      initial: toModelLayout(model, { data: precision(R0), shape: this.nodeOutput.shape }),
       target,
     };
     if (!options.allLayers) return explanation;
     if (!res.layers) throw new LrpError('E_USAGE', `allLayers is not available for method '${plan.method}'`);
     const layers = res.layers.map((t, i) =>
-      t === undefined ? { data: new Float64Array(0), shape: [0] } : { data: ops.read(t), shape: [trace.batch, ...trace.shapes[i]] },
+      t === undefined ? { data: new Float64Array(0), shape: [0] } : toModelLayout(model, { data: ops.read(t), shape: [trace.batch, ...trace.shapes[i]] }),
     );
     return { ...explanation, layers };
   }
@@ -235,8 +243,10 @@ export class Explainer {
    */
   plan(input: Tensor, limits: Limits = {}, costFactor = 1, what = 'the forward pass'): RunPlan {
     checkInput(input);
+    checkLayoutRank(this.pm.model, input, 'input');
     const ops = this.pm.ops;
-    const plan = planRun(this.pm.model, input.shape.slice(1), input.shape[0], ops.precision === 'float32' ? 4 : 8);
+    const shape = this.pm.model.inputLayout === 'nchw' ? [input.shape[0]!, input.shape[2]!, input.shape[3]!, input.shape[1]!] : input.shape;
+    const plan = planRun(this.pm.model, shape.slice(1), shape[0]!, ops.precision === 'float32' ? 4 : 8);
     const { maxMemory, maxCost } = resolveLimits(this.options, limits);
     checkMemory(plan, maxMemory);
     checkCost(plan, costFactor, what, maxCost);
@@ -256,8 +266,9 @@ export class Explainer {
     retainScope(ops);
     try {
       ops.reserve?.(plan.runBytes);
-      const trace = forwardTrace(this.pm, ops.tensor(input.data, input.shape));
-      return new ForwardPass({ pm: this.pm, plan, options: this.options, limits: resolved }, trace, input);
+      const x = toNodeLayout(this.pm.model, input);
+      const trace = forwardTrace(this.pm, ops.tensor(x.data, x.shape));
+      return new ForwardPass({ pm: this.pm, plan, options: this.options, limits: resolved }, trace, x);
     } catch (e) {
       releaseScope(ops, retain);
       throw e;

@@ -11,13 +11,14 @@ import { explainOptionsFrom, ruleOptionNotes, ruleOptionSpecs } from './rule-opt
 import { sampleHeatmapPaths, writeSampleHeatmaps } from './render-command.js';
 import { readTensor } from '../io/tensor-files.js';
 import { explainingInputShape } from './input-shape-error.js';
+import { toNodeLayout } from '../model/layout.js';
 import { inputFiles } from './output-guard.js';
 import { readSamples } from './sample-files.js';
 import { limitOptionSpecs, limitsFrom } from './limit-options.js';
 import { dtypeOptionSpec, outputDTypeFrom, writeTensorOutput } from './output-precision.js';
 
 const specs: readonly OptionSpec[] = [
-  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt), a pickled toolbox model (.nn) or a TensorFlow.js layers model (model.json, shards beside it)" },
+  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt), a pickled toolbox model (.nn), a TensorFlow.js layers model (model.json, shards beside it) or an ONNX model (.onnx, inputs and relevances NCHW)" },
   { name: 'input', value: true, arg: 'X', help: 'the samples, batch first: .npy, .mat (variable data) or .txt' },
   { name: 'init', value: true, arg: 'R0.npy', help: 'the initial relevance on the output (instead of --target)' },
   { name: 'target', value: true, arg: 'T', help: 'the class to explain: argmax (default), a class number, or a file of one per sample' },
@@ -151,6 +152,6 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
     const per = relevance.data.length / relevance.shape[0];
     for (let s = 0; s < relevance.shape[0]; s++) io.out(Array.from(relevance.data.subarray(s * per, (s + 1) * per)).join(' ') + '\n');
   }
-  if (heatmapDir !== undefined) io.err(`wrote ${(await writeSampleHeatmaps(heatmapDir, relevance, input)).length} heatmaps to ${heatmapDir}\n`);
+  if (heatmapDir !== undefined) io.err(`wrote ${(await writeSampleHeatmaps(heatmapDir, toNodeLayout(model, relevance), toNodeLayout(model, input))).length} heatmaps to ${heatmapDir}\n`);
   return 0;
 }

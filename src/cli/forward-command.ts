@@ -13,7 +13,7 @@ import { inputFiles } from './output-guard.js';
 import { readSamples } from './sample-files.js';
 
 const specs: readonly OptionSpec[] = [
-  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt), a pickled toolbox model (.nn) or a TensorFlow.js layers model (model.json, shards beside it)" },
+  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt), a pickled toolbox model (.nn), a TensorFlow.js layers model (model.json, shards beside it) or an ONNX model (.onnx, inputs and relevances NCHW)" },
   { name: 'input', value: true, arg: 'X', help: 'the samples, batch first: .npy, .mat (variable data) or .txt' },
   { name: 'drop-softmax', value: false, help: "leave out the model's final SoftMax (print logits)" },
   backendOptionSpec,

@@ -13,10 +13,11 @@ import type { CliIo } from './context.js';
 import { explainingInputShape } from './input-shape-error.js';
 import type { Layer, Model } from '../model/layers.js';
 import { expectedInput } from '../model/expected-input.js';
+import { modelSampleShape, nodeSampleShape } from '../model/layout.js';
 
 const specs: readonly OptionSpec[] = [
-  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt), a pickled toolbox model (.nn) or a TensorFlow.js layers model (model.json, shards beside it)" },
-  { name: 'input-shape', value: true, arg: 'H,W,C', help: 'the per-sample input shape, for output shapes, costs and memory' },
+  { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt), a pickled toolbox model (.nn), a TensorFlow.js layers model (model.json, shards beside it) or an ONNX model (.onnx)" },
+  { name: 'input-shape', value: true, arg: 'H,W,C', help: 'the per-sample input shape (C,H,W for ONNX models), for output shapes, costs and memory' },
 ];
 
 /** `lrp info`: its synopsis and options. */
@@ -75,7 +76,7 @@ export async function infoCommand(argv: readonly string[], io: CliIo): Promise<n
   const model = await loadModel(path);
   const inShape = inputShape(model, option(args, 'input-shape'));
   const given = option(args, 'input-shape');
-  const plan = inShape ? await explainingInputShape(() => planRun(model, inShape, 1, 4), model, inShape, { flag: '--input-shape', where: given === undefined ? path : '--input-shape' }) : null;
+  const plan = inShape ? await explainingInputShape(() => planRun(model, nodeSampleShape(model, inShape), 1, 4), model, inShape, { flag: '--input-shape', where: given === undefined ? path : '--input-shape' }) : null;
   for (const l of infoLines(model, path, inputText(model, inShape, given !== undefined), plan)) io.out(l);
   return 0;
 }
@@ -90,11 +91,14 @@ export function infoLines(model: Model, label: string, input: string, plan: RunP
   // A graph gets an `inputs` column (node indices, -1 the model input); chains print as before.
   const graph = !isChain(model);
   const sources = graph ? nodeSources(model) : [];
+  // Imported models (ONNX) get a `name` column; shapes show in the model's layout ([C, H, W] for ONNX images).
+  const named = model.layers.some((l) => l.name !== undefined);
   const rows = model.layers.map((layer, i) => [
-    String(i), layerName(layer), ...(graph ? [sources[i]!.join(',')] : []), plan ? showShape(plan.shapes[i + 1]) : '?', String(parameterCount(layer)),
+    String(i), layerName(layer), ...(named ? [layer.name ?? ''] : []), ...(graph ? [sources[i]!.join(',')] : []),
+    plan ? showShape(modelSampleShape(model, plan.shapes[i + 1])) : '?', String(parameterCount(layer)),
     plan ? formatCost(plan.layers[i].macs) : '?', attrs(layer),
   ]);
-  const head = ['index', 'kind', ...(graph ? ['inputs'] : []), 'output', 'params', 'MACs', 'attributes'];
+  const head = ['index', 'kind', ...(named ? ['name'] : []), ...(graph ? ['inputs'] : []), 'output', 'params', 'MACs', 'attributes'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((v, c) => v.padEnd(widths[c])).join('  ').trimEnd() + '\n';
   lines.push(`${label}: ${model.layers.length} layers, ${model.layers.reduce((a, l) => a + parameterCount(l), 0)} parameters, input ${input}\n`);

@@ -2,6 +2,7 @@ import type { Model } from '../model/layers.js';
 import { fetchBytes } from './fetch-bytes.js';
 import { type ReadInputOptions, inputSizeCap, readFileBytes } from './file-system.js';
 import { parseModel } from './model-file.js';
+import { looksLikeOnnx, readOnnxModel } from './onnx-load.js';
 import { loadTfjsModelFile, loadTfjsModelUrl } from './tfjs-load.js';
 import { type TfjsModelArtifacts, isTfjsArtifacts, tfjsModelFromArtifacts } from './tfjs-model.js';
 
@@ -10,8 +11,14 @@ function isJsonName(name: string): boolean {
   return /\.json$/i.test(name);
 }
 
+/** Parses model bytes: ONNX (by name or content, decoded asynchronously) or one of {@link parseModel}'s formats. */
+async function parseAny(bytes: Uint8Array, name: string): Promise<Model> {
+  return looksLikeOnnx(bytes, name) ? readOnnxModel(bytes, name) : parseModel(bytes, name);
+}
+
 /**
- * Loads a model: toolbox text (`.txt`, current and legacy), pickled toolbox model (`.nn`), or a
+ * Loads a model: an ONNX model (`.onnx`, read with the `onnx-proto` package, loaded on first use;
+ * images NCHW at the explainer's boundary, see `Model.inputLayout`), toolbox text (`.txt`, current and legacy), pickled toolbox model (`.nn`), or a
  * TensorFlow.js layers model (`model.json` with its weight shards beside it, or in-memory
  * {@link TfjsModelArtifacts} `{modelTopology, weightSpecs, weightData}` as `tf.io.withSaveHandler`
  * hands them over). `source` is a file path (Node, Deno), a `URL` (`file:` read from disk, others
@@ -24,10 +31,10 @@ export async function loadModel(
   source: string | URL | Uint8Array | { readonly bytes: Uint8Array; readonly name: string } | TfjsModelArtifacts,
   options: ReadInputOptions = {},
 ): Promise<Model> {
-  if (source instanceof Uint8Array) return parseModel(source, 'model');
+  if (source instanceof Uint8Array) return parseAny(source, 'model');
   if (typeof source === 'string') {
     if (isJsonName(source)) return loadTfjsModelFile(source, options);
-    return parseModel(await readFileBytes(source, options), source);
+    return parseAny(await readFileBytes(source, options), source);
   }
   if (source instanceof URL) {
     if (source.protocol === 'file:') {
@@ -35,8 +42,8 @@ export async function loadModel(
       return loadModel(fileURLToPath(source), options);
     }
     if (isJsonName(source.pathname)) return loadTfjsModelUrl(source, options);
-    return parseModel(await fetchBytes(source, inputSizeCap(options)), source.pathname);
+    return parseAny(await fetchBytes(source, inputSizeCap(options)), source.pathname);
   }
   if (isTfjsArtifacts(source)) return tfjsModelFromArtifacts(source);
-  return parseModel(source.bytes, source.name);
+  return parseAny(source.bytes, source.name);
 }

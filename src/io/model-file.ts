@@ -13,12 +13,15 @@ const TEXT_HEADER = /^(?:\uFEFF)?[ \t]*(?:Linear|Convolution|SumPool|MaxPool|Avg
  * otherwise a `.nn` name goes to the pickle reader and a `.txt` name to the text reader (so that
  * their errors name the fault), and a nameless protocol-0 pickle (starting with `(`, `c`, … see
  * `looksLikePickle`) to the pickle reader; JSON (a tfjs model.json, which needs its shards) is refused
- * with a hint. Anything else is an `E_FORMAT` {@link LrpError} naming `fileName`. Pure: no file
+ * with a hint, and so is an ONNX model (read by `loadModel`). Anything else is an `E_FORMAT` {@link LrpError} naming `fileName`. Pure: no file
  * system access, runs in browsers.
  */
 export function parseModel(bytes: Uint8Array, fileName: string): Model {
   const ext = /\.([^./\\]*)$/.exec(fileName)?.[1]?.toLowerCase();
   if (bytes[0] === 0x80) return readNnModel(bytes, fileName);
+  if (ext === 'onnx' || bytes[0] === 0x08) {
+    throw new LrpError('E_FORMAT', 'looks like an ONNX model: load it with loadModel (it is decoded asynchronously)', fileName);
+  }
   if (TEXT_HEADER.test(new TextDecoder('utf-8').decode(bytes.subarray(0, 64)))) return readTextModel(bytes, fileName);
   if (ext === 'nn') return readNnModel(bytes, fileName);
   if (ext === 'txt') return readTextModel(bytes, fileName);

@@ -1,6 +1,7 @@
 import { LrpError } from '../errors.js';
 import { showShape } from '../tensor.js';
 import type { Conv2dLayer, Layer, Model, PoolLayer } from './layers.js';
+import { modelSampleShape } from './layout.js';
 import { inferShapes } from './shapes.js';
 
 /** Square input sizes tried when the spatial size is to be found (1 … this). */
@@ -62,14 +63,18 @@ function spatialInput(model: Model, first: Conv2dLayer | PoolLayer): ExpectedInp
 }
 
 /**
- * What `model` takes as one sample: the shape its file declares (`model.inputShape`, tfjs models),
+ * What `model` takes as one sample: the shape its file declares (`model.inputShape`, tfjs and ONNX
+ * models; in the model's layout, `[C, H, W]` for ONNX images),
  * else as far as its layers determine it: `[784]` for a first Linear,
  * `of 784 values` (any shape) for Flatten then Linear, `[32, 32, 1]` for an image model whose layers
  * fix the size (found by trying square sizes), `[H, W, 1]` with `H, W >= 5` for one that takes any
  * size from a minimum, and the first layer's bounds where nothing square fits.
  */
 export function expectedInput(model: Model): ExpectedInput {
-  if (model.inputShape) return { shape: showShape(model.inputShape), example: [...model.inputShape] };
+  if (model.inputShape) {
+    const shape = modelSampleShape(model, model.inputShape);
+    return { shape: showShape(shape), example: shape };
+  }
   const layers = model.layers;
   const i = firstShaping(layers, 0);
   const first = layers[i];
