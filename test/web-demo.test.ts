@@ -10,7 +10,7 @@ import { launchChromium, originOf, serveStatic } from './support/browser-harness
 import { chromium, describeWith } from './support/requirements.js';
 import { seedWeights } from './support/tfjs-models.js';
 import { loadTf, saveArtifacts, writeTfjsModel } from './support/tfjs-save.js';
-import { builtWeb, drawStroke, heatmapStats, layoutBoxes, predictedClass, runAfter, runsSoFar, webDemoDir, webScreenshots } from './support/web-demo.js';
+import { builtWeb, drawStroke, heatmapStats, layoutBoxes, lowContrastText, predictedClass, unlabelledControls, runAfter, runsSoFar, webDemoDir, webScreenshots } from './support/web-demo.js';
 
 // The offline demo page (npm run build:web) in headless Chromium, served on 127.0.0.1 under /demo/:
 // drawing, keyboard use, every setting, opening models and images, and a reload with the network off.
@@ -74,6 +74,11 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     expect(await layoutBoxes(page)).toEqual(empty);
     await shot('1-drawn');
     expect(problems).toEqual([]);
+  });
+
+  it('labels every control and draws all text at a contrast of at least 4.5:1 (WCAG AA)', async () => {
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(await lowContrastText(page, 4.5)).toEqual([]);
   });
 
   it('is usable from the keyboard: picks a held-out digit and draws with the arrow keys', async () => {

@@ -81,3 +81,47 @@ export function layoutBoxes(page: Page): Promise<Record<string, [number, number,
     return boxes;
   });
 }
+
+/** Controls (inputs, selects, buttons, the pad) without an accessible name: a `<label>`, `aria-label`, `aria-labelledby` or text. */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('input, select, button, textarea, canvas[tabindex]')]
+      .filter((el) => {
+        const labels = (el as HTMLInputElement).labels;
+        const named = (labels && labels.length > 0) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.textContent?.trim();
+        return !named;
+      })
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
+}
+
+/** Text whose contrast against the background it is drawn on is under `min` (WCAG 2 ratio), with the ratio found. */
+export function lowContrastText(page: Page, min: number): Promise<string[]> {
+  return page.evaluate((limit) => {
+    const rgb = (css: string): [number, number, number, number] => {
+      const m = /rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(?:, ([\d.]+))?\)/.exec(css);
+      return m ? [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])] : [0, 0, 0, 0];
+    };
+    const luminance = ([r, g, b]: number[]) => {
+      const lin = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(r!) + 0.7152 * lin(g!) + 0.0722 * lin(b!);
+    };
+    const background = (el: Element | null): number[] => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c[3] > 0.5) return c;
+      }
+      return [255, 255, 255];
+    };
+    const bad: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (!el || !n.textContent?.trim() || el.closest('option, script, style')) continue;
+      const [fg, bg] = [luminance(rgb(getComputedStyle(el).color)), luminance(background(el))];
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      if (ratio < limit) bad.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${n.textContent.trim().slice(0, 30)}": ${ratio.toFixed(2)}`);
+    }
+    return bad;
+  }, min);
+}
