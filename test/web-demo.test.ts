@@ -105,9 +105,10 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
   });
 
   it('switches rule, colormap and backend; backends this browser or build lacks are disabled with the reason', async () => {
-    await page.locator('#samples button[data-index="7"]').click();
-    await page.waitForFunction(() => document.querySelector('#input-source')?.textContent?.includes('a 7'));
     let before = await runsSoFar(page);
+    await page.locator('#samples button[data-index="7"]').click();
+    await runAfter(page, before);
+    before = await runsSoFar(page);
     await page.locator('#method-alphabeta').check();
     await runAfter(page, before);
     const alphabeta = await heatmapStats(page, 'alphabeta');
@@ -153,7 +154,9 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     expect(await heatmapStats(page, 'epsilon')).toMatchObject({ width: 14, height: 14 });
 
     // a held-out 4 as a PNG, explained by the CNN
+    before = await runsSoFar(page);
     await page.locator('#model-select').selectOption('cnn');
+    await runAfter(page, before);
     const digits = readNpy(readFileSync(join(projectRoot, 'models', 'digits.npy')));
     const rgba = new Uint8ClampedArray(28 * 28 * 4);
     for (let p = 0; p < 28 * 28; p++) rgba.set([...Array(3).fill(Math.round(Number(digits.data[4 * 784 + p]) * 255)), 255], p * 4);
