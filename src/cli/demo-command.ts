@@ -4,7 +4,7 @@ import { formatReport } from '../demo/report.js';
 import { runDemo } from '../demo/run-demo.js';
 import { writeFileBytes } from '../io/file-system.js';
 import { filesIn, inputFiles } from './output-guard.js';
-import { encodePng } from '../render/png.js';
+import { loadPngCodec } from './render-command.js';
 import { type OptionSpec, integerOption, option, parseArgs } from './args.js';
 import { backendFrom, backendOptionSpec } from './backend-option.js';
 import type { CommandSpec } from './command-spec.js';
@@ -44,6 +44,7 @@ export async function demoCommand(argv: readonly string[], io: CliIo): Promise<n
   const result = await runDemo(data, { backend });
   const outDir = option(args, 'out') ?? DEFAULT_DEMO_DIR;
   const files: string[] = [];
+  const { encodePng } = await loadPngCodec();
   for (const img of result.images) await inputs.assertNotInput({ flag: '--out', path: join(outDir, img.file) });
   for (const img of result.images) {
     const path = join(outDir, img.file);

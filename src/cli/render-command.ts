@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { sampleStrips, batchStrip, DEFAULT_STRIP_SCALE, type StripOptions } from '../render/heatmap-strips.js';
 import { LrpError } from '../errors.js';
 import { writeFileBytes } from '../io/file-system.js';
-import { encodePng } from '../render/png.js';
 import { colormapNames } from '../render/colormaps.js';
 import type { ChannelReduction } from '../render/layout.js';
 import { showShape, sizeOf, type Tensor } from '../tensor.js';
@@ -36,6 +35,14 @@ export const renderSpec: CommandSpec = {
 };
 
 /**
+ * The PNG codec (pngjs), loaded only by the commands that write PNGs: the other commands, `lrp
+ * explain` without `--heatmap` included, start without parsing it.
+ */
+export function loadPngCodec(): Promise<typeof import('../render/png.js')> {
+  return import('../render/png.js');
+}
+
+/**
  * Writes one PNG per sample into `dir`, `<index>_heatmap.png`: the sample's input | heatmap strip
  * (jet, ×3, render.py's look) when `input` has the relevance's size per sample, else the heatmap
  * alone (relevance taken at a hidden layer). Returns the paths written. Used by `lrp explain --heatmap`.
@@ -44,6 +51,7 @@ export async function writeSampleHeatmaps(dir: string, relevance: Tensor, input?
   const paired = input !== undefined && sizeOf(input.shape) === sizeOf(relevance.shape) && input.shape[0] === relevance.shape[0];
   const strips = sampleStrips(relevance, { input: paired ? input : undefined });
   const paths = sampleHeatmapPaths(dir, strips.length);
+  const { encodePng } = await loadPngCodec();
   for (const [i, strip] of strips.entries()) await writeFileBytes(paths[i]!, encodePng(strip));
   return paths;
 }
@@ -105,6 +113,7 @@ export async function renderCommand(argv: readonly string[], io: CliIo): Promise
   const relevance = await readSampleTensor(relevancePath, '--relevance');
   const input = inputPath === undefined ? undefined : await readSampleTensor(inputPath, '--input');
   const strip = batchStrip(relevance, stripOptions(args, input, cmap));
+  const { encodePng } = await loadPngCodec();
   await writeFileBytes(out, encodePng(strip));
   io.err(`wrote ${relevance.shape[0]} heatmap${relevance.shape[0] === 1 ? '' : 's'} of ${showShape(relevance.shape)} (${strip.width} × ${strip.height} px) to ${out}\n`);
   return 0;

@@ -1,11 +1,11 @@
-import { LrpError } from '../errors.js';
+import { dataFormatOf } from './data-format.js';
 import type { NdArray } from '../tensor.js';
 import { type ReadMatOptions, readMatData, writeMat } from './mat.js';
 import { readMatrixText, writeMatrixText } from './matrix-text.js';
 import { type ReadNpyOptions, readNpy, writeNpy } from './npy.js';
 
-/** Data file formats lrpjs reads and writes, by file extension. */
-export type DataFormat = 'npy' | 'mat' | 'txt';
+export { type DataFormat, dataFormatOf } from './data-format.js';
+
 
 /** Options of {@link writeDataFile}. */
 export interface WriteDataFileOptions {
@@ -16,13 +16,6 @@ export interface WriteDataFileOptions {
 /** Options of {@link readDataFile}: the `.mat` inflate budget and the `.npy` header cap. */
 export interface ReadDataFileOptions extends ReadMatOptions, ReadNpyOptions {}
 
-/** The data format named by a file's extension (case-insensitive). */
-export function dataFormatOf(fileName: string): DataFormat {
-  const m = /\.([A-Za-z0-9]+)$/.exec(fileName);
-  const ext = m?.[1]?.toLowerCase();
-  if (ext === 'npy' || ext === 'mat' || ext === 'txt') return ext;
-  throw new LrpError('E_FORMAT', `unknown data file extension ${ext ? `'.${ext}'` : '(none)'}; expected .npy, .mat or .txt`, fileName);
-}
 
 /**
  * Reads a data array from the bytes of a `.npy`, `.mat` or `.txt` file, chosen by the extension

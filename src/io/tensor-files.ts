@@ -1,16 +1,28 @@
 import { LrpError } from '../errors.js';
-import { readDataFile, writeDataFile } from './data-file.js';
+import { dataFormatOf } from './data-format.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { type ReadInputOptions, readFileBytes, writeFileBytes } from './file-system.js';
-import { matrixTextChunks } from './matrix-text.js';
+import { matrixTextChunks, readMatrixText } from './matrix-text.js';
+import { readNpy, writeNpy } from './npy.js';
 import { type NdArray, type Tensor, showShape, toFloat64 } from '../tensor.js';
+
+/**
+ * The MAT reader and writer, loaded only for `.mat` files: they bring the zlib codec (fflate), which
+ * `.npy` and `.txt` work never needs — the CLI starts without parsing it. Same readers as
+ * `readDataFile` / `writeDataFile`, which load it eagerly for their synchronous API.
+ */
+function loadMat(): Promise<typeof import('./mat.js')> {
+  return import('./mat.js');
+}
 
 /**
  * Reads a `.npy`, `.mat` (variable `data`) or `.txt` file as a float64 tensor (float64 data as
  * read, without another copy). The file may hold at most `options.maxBytes` (see `readFileBytes`).
  */
 export async function readTensor(path: string, options: ReadInputOptions = {}): Promise<Tensor & { data: Float64Array }> {
-  const a = readDataFile(await readFileBytes(path, options), path);
+  const format = dataFormatOf(path);
+  const bytes = await readFileBytes(path, options);
+  const a = format === 'npy' ? readNpy(bytes, path) : format === 'txt' ? readMatrixText(bytes, path) : (await loadMat()).readMatData(bytes, path);
   return a.data instanceof Float64Array ? { data: a.data, shape: [...a.shape] } : toFloat64(a, path);
 }
 
@@ -41,5 +53,6 @@ export async function writeTensor(path: string, t: Tensor, dtype: OutputDType = 
   const a: NdArray = dtype === 'f64'
     ? { dtype: 'float64', data: Float64Array.from(t.data), shape: [...t.shape] }
     : { dtype: 'float32', data: Float32Array.from(t.data), shape: [...t.shape] };
-  await writeFileBytes(path, writeDataFile(a, path));
+  const format = dataFormatOf(path);
+  await writeFileBytes(path, format === 'npy' ? writeNpy(a) : (await loadMat()).writeMat({ data: a }, { compress: true }));
 }

@@ -63,6 +63,21 @@ export function zennitIndex(value: number): number {
   return x >= LUT_SIZE - 1 ? LUT_SIZE - 1 : Math.floor(x);
 }
 
+/**
+ * A table colormap whose table is computed on first use, so that loading the colormap registry does
+ * no work (the CLI's start-up pays only for the maps it renders with).
+ */
+export function lazyLutColormap(fields: Omit<LutColormap, 'table'>, build: () => Float64Array): LutColormap {
+  let table: Float64Array | undefined;
+  return {
+    ...fields,
+    get table(): Float64Array {
+      table ??= build();
+      return table;
+    },
+  };
+}
+
 /** Colour of one normalised value under a table colormap, as `[r, g, b]` in [0, 1]. */
 export function lookupColor(cmap: LutColormap, value: number): [number, number, number] {
   const k = cmap.indexOf(value) * 3;

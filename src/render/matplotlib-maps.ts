@@ -2,7 +2,7 @@
  * The matplotlib colormaps render.py uses (`matplotlib.cm.<name>`), built from matplotlib's own
  * segment data (matplotlib/_cm.py: `_jet_data`, `_binary_data`, `_seismic_data`) with N = 256.
  */
-import { type LutColormap, matplotlibIndex } from './colormap.js';
+import { type LutColormap, lazyLutColormap, matplotlibIndex } from './colormap.js';
 import { type SegmentChannels, segmentLut, segmentsFromColorList } from './segment-lut.js';
 
 /** matplotlib's `_jet_data`: blue → cyan → yellow → red, render.py's default heatmap map. */
@@ -32,7 +32,7 @@ export const SEISMIC_COLORS: readonly (readonly [number, number, number])[] = [
 ];
 
 function matplotlibMap(name: string, description: string, segments: SegmentChannels): LutColormap {
-  return { kind: 'lut', name, origin: 'matplotlib', description, table: segmentLut(segments), indexOf: matplotlibIndex };
+  return lazyLutColormap({ kind: 'lut', name, origin: 'matplotlib', description, indexOf: matplotlibIndex }, () => segmentLut(segments));
 }
 
 /** matplotlib `jet`. */

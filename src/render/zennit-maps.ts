@@ -6,7 +6,7 @@
  * Zennit's own `seismic` (`0000d0,80:d0d0d0,d00000`) differs from matplotlib's `seismic`, which
  * the toolbox uses; it is registered here as `zennit-seismic`.
  */
-import { type LutColormap, LUT_SIZE, zennitIndex } from './colormap.js';
+import { type LutColormap, LUT_SIZE, lazyLutColormap, zennitIndex } from './colormap.js';
 import { cmslPalette, compileCmsl } from './cmsl.js';
 
 /** CMSL sources of Zennit's built-in maps, keyed by their lrpjs name. */
@@ -29,10 +29,13 @@ export const ZENNIT_SOURCES: Readonly<Record<string, { source: string; descripti
  * `imgify`: `floor(v · 255)`.
  */
 export function cmslColormap(name: string, source: string, description = `CMSL '${source}'`): LutColormap {
-  const palette = cmslPalette(compileCmsl(source));
-  const table = new Float64Array(LUT_SIZE * 3);
-  for (let i = 0; i < table.length; i++) table[i] = palette[i]! / 255;
-  return { kind: 'lut', name, origin: 'zennit', description, table, indexOf: zennitIndex };
+  const program = compileCmsl(source); // syntax errors surface here, not on first use
+  return lazyLutColormap({ kind: 'lut', name, origin: 'zennit', description, indexOf: zennitIndex }, () => {
+    const palette = cmslPalette(program);
+    const table = new Float64Array(LUT_SIZE * 3);
+    for (let i = 0; i < table.length; i++) table[i] = palette[i]! / 255;
+    return table;
+  });
 }
 
 /** Zennit's maps as table colormaps, keyed by name. */
