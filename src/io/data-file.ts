@@ -6,7 +6,6 @@ import { type ReadNpyOptions, readNpy, writeNpy } from './npy.js';
 
 export { type DataFormat, dataFormatOf } from './data-format.js';
 
-
 /** Options of {@link writeDataFile}. */
 export interface WriteDataFileOptions {
   /** For `.mat`: zlib-compress the variable (default `true`, like the toolbox's data files). */
@@ -15,7 +14,6 @@ export interface WriteDataFileOptions {
 
 /** Options of {@link readDataFile}: the `.mat` inflate budget and the `.npy` header cap. */
 export interface ReadDataFileOptions extends ReadMatOptions, ReadNpyOptions {}
-
 
 /**
  * Reads a data array from the bytes of a `.npy`, `.mat` or `.txt` file, chosen by the extension
