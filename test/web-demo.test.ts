@@ -8,6 +8,8 @@ import { encodePng } from '../src/render/png.js';
 import { projectRoot } from './fixtures.js';
 import { launchChromium, originOf, serveStatic } from './support/browser-harness.js';
 import { chromium, describeWith } from './support/requirements.js';
+import { onnxBytes } from './support/onnx-builder.js';
+import { onnxCases } from './support/onnx-cases.js';
 import { seedWeights } from './support/tfjs-models.js';
 import { loadTf, saveArtifacts, writeTfjsModel } from './support/tfjs-save.js';
 import { builtWeb, drawStroke, heatmapStats, layoutBoxes, lowContrastText, predictedClass, unlabelledControls, runAfter, runsSoFar, webDemoDir, webScreenshots } from './support/web-demo.js';
@@ -138,7 +140,7 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     expect(problems).toEqual([]);
   });
 
-  it('opens a toolbox model, a tfjs model.json with its shards and an image through the file input', async () => {
+  it('opens a toolbox model, a tfjs model.json with its shards, an ONNX model and an image through the file input', async () => {
     let before = await runsSoFar(page);
     await page.locator('#file').setInputFiles(join(projectRoot, 'models', 'mnist-mlp.txt'));
     await runAfter(page, before);
@@ -152,6 +154,15 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     expect(await page.locator('#model-summary').textContent()).toMatch(/^model\.json: 5 layers, input \[14, 14, 1\], output \[3\]/);
     expect(await page.locator('#scores li').count()).toBe(3);
     expect(await heatmapStats(page, 'epsilon')).toMatchObject({ width: 14, height: 14 });
+
+    // an ONNX model taking RGB images NCHW [N, 3, 8, 8], 5 classes
+    before = await runsSoFar(page);
+    await page.locator('#file').setInputFiles({ name: 'rgb.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(onnxBytes(onnxCases()[0]!.graph)) });
+    await runAfter(page, before);
+    expect(await page.locator('#model-summary').textContent()).toMatch(/^rgb\.onnx: 7 layers, input \[3, 8, 8\], output \[5\]/);
+    expect(await page.locator('#scores li').count()).toBe(5);
+    expect(await heatmapStats(page, 'epsilon')).toMatchObject({ width: 8, height: 8 });
+    expect((await heatmapStats(page, 'epsilon')).colours).toBeGreaterThan(3);
 
     // a held-out 4 as a PNG, explained by the CNN
     before = await runsSoFar(page);

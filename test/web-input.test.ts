@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createExplainer } from '../src/explainer.js';
 import { loadModel } from '../src/io/load-model.js';
+import { heatmaps } from '../src/render/heatmap.js';
 import { linearLayer, sequential, simpleLayer } from '../src/model/build.js';
 import { classBars } from '../web/src/class-scores.js';
 import { emptyGrid, gridFromValues, hasInk, paintSegment } from '../web/src/ink-grid.js';
@@ -8,6 +10,8 @@ import { layerRows } from '../web/src/layer-table.js';
 import { gridToInput, heatmapLayout, inputGeometry, rgbaToInput } from '../web/src/model-input.js';
 import { projectRoot } from './fixtures.js';
 import { expectLrpError } from './support/expect-error.js';
+import { onnxBytes } from './support/onnx-builder.js';
+import { onnxCases } from './support/onnx-cases.js';
 
 // The demo page's pure parts: the ink grid, the model's input as an image, the class bars, the layer table.
 describe('web demo: the ink grid', () => {
@@ -49,6 +53,29 @@ describe('web demo: the model input as an image', () => {
     const mlp = inputGeometry(await loadModel(join(models, 'mnist-mlp.txt')));
     expect(mlp).toEqual({ height: 28, width: 28, channels: 1, sampleShape: [784] });
     expect(heatmapLayout(mlp)).toEqual({ layout: 'ND', shape: [28, 28] });
+  });
+
+  it('reads an ONNX image model as channels first [C, H, W], writes inputs in that order and lays heatmaps out NCHW', async () => {
+    const model = await loadModel({ bytes: onnxBytes(onnxCases()[0]!.graph), name: 'rgb.onnx' });
+    const g = inputGeometry(model);
+    expect(g).toEqual({ height: 8, width: 8, channels: 3, sampleShape: [3, 8, 8], channelsFirst: true });
+    expect(heatmapLayout(g)).toEqual({ layout: 'NCHW' });
+    // the left half inked: channel planes of 64 values, each with ink in columns 0..3
+    const grid = gridFromValues(Array.from({ length: 64 }, (_, i) => (i % 8 < 4 ? 1 : 0)), 8);
+    const x = gridToInput(grid, g);
+    expect(x.shape).toEqual([1, 3, 8, 8]);
+    for (let c = 0; c < 3; c++) expect(Array.from(x.data.subarray(c * 64, c * 64 + 8))).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
+    // one red pixel at (0, 1): the red plane holds it, green and blue do not
+    const rgba = new Uint8ClampedArray(64 * 4);
+    rgba.set([255, 0, 0, 255], 4);
+    const rgb = rgbaToInput(rgba, g);
+    expect([rgb.data[1], rgb.data[64 + 1], rgb.data[128 + 1]]).toEqual([1, 0, 0]);
+    const explainer = await createExplainer(model, { backend: 'js' });
+    const { relevance } = explainer.explain(x, { rule: 'epsilon' });
+    expect(relevance.shape).toEqual([1, 3, 8, 8]);
+    expect(heatmaps(relevance, { ...heatmapLayout(g) })[0]).toMatchObject({ width: 8, height: 8 });
+    explainer.dispose();
+    expect(layerRows(model, g.sampleShape)[0]).toMatchObject({ name: 'Convolution (conv1)', output: '[8, 8, 4]' });
   });
 
   it('refuses a flat input that is no square image, naming the shape', () => {

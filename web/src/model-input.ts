@@ -14,19 +14,28 @@ export interface InputGeometry {
   readonly height: number;
   readonly width: number;
   readonly channels: number;
-  /** The per-sample shape the model is given: `[H, W, C]`, `[H, W]`, or `[H · W]` for a flat input. */
+  /** The per-sample shape the model is given: `[H, W, C]`, `[C, H, W]` (ONNX), `[H, W]`, or `[H · W]` for a flat input. */
   readonly sampleShape: readonly number[];
+  /** Channels first (`[C, H, W]`, an ONNX model's NCHW); default channels last. */
+  readonly channelsFirst?: boolean;
+}
+
+/** Where value (y, x, c) of a sample lies in its data. */
+function offsetOf(g: InputGeometry): (y: number, x: number, c: number) => number {
+  const { height, width, channels } = g;
+  return g.channelsFirst ? (y, x, c) => (c * height + y) * width + x : (y, x, c) => (y * width + x) * channels + c;
 }
 
 /**
  * The image geometry of `model`'s input: the shape its file declares, else the one its layers fix
- * (`[784]` is read as a 28 × 28 image). `E_SHAPE` where no image fits (a flat input that is not
- * a square number of values, an unknown size).
+ * (`[784]` is read as a 28 × 28 image; `[C, H, W]` for a model taking NCHW). `E_SHAPE` where no
+ * image fits (a flat input that is not a square number of values, an unknown size).
  */
 export function inputGeometry(model: Model): InputGeometry {
   const expected = expectedInput(model);
   const shape = expected.example;
   if (!shape) throw new LrpError('E_SHAPE', `the model takes input ${expected.shape}; the page needs a known image size`, 'model input');
+  if (shape.length === 3 && model.inputLayout === 'nchw') return { height: shape[1]!, width: shape[2]!, channels: shape[0]!, sampleShape: shape, channelsFirst: true };
   if (shape.length === 3) return { height: shape[0]!, width: shape[1]!, channels: shape[2]!, sampleShape: shape };
   if (shape.length === 2) return { height: shape[0]!, width: shape[1]!, channels: 1, sampleShape: shape };
   if (shape.length === 1) {
@@ -55,11 +64,12 @@ function sample(ink: Float32Array, side: number, x: number, y: number): number {
 export function gridToInput(grid: InkGrid, geometry: InputGeometry): Tensor {
   const { height, width, channels } = geometry;
   const data = new Float32Array(height * width * channels);
+  const at = offsetOf(geometry);
   const same = height === grid.side && width === grid.side;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const v = same ? grid.ink[y * width + x]! : sample(grid.ink, grid.side, ((x + 0.5) * grid.side) / width, ((y + 0.5) * grid.side) / height);
-      for (let c = 0; c < channels; c++) data[(y * width + x) * channels + c] = v;
+      for (let c = 0; c < channels; c++) data[at(y, x, c)] = v;
     }
   }
   return { data, shape: [1, ...geometry.sampleShape] };
@@ -75,11 +85,13 @@ export function rgbaToInput(rgba: Uint8ClampedArray, geometry: InputGeometry): T
   if (rgba.length !== height * width * 4) throw new LrpError('E_SHAPE', `image data holds ${rgba.length} bytes, not ${height} × ${width} RGBA`, 'image');
   if (channels !== 1 && channels !== 3) throw new LrpError('E_SHAPE', `the model takes ${channels} channels; images give 1 (grey) or 3 (RGB)`, 'image');
   const data = new Float32Array(height * width * channels);
+  const at = offsetOf(geometry);
   for (let p = 0; p < height * width; p++) {
+    const [y, x] = [Math.floor(p / width), p % width];
     const a = rgba[p * 4 + 3]! / 255;
     const [r, g, b] = [rgba[p * 4]! / 255, rgba[p * 4 + 1]! / 255, rgba[p * 4 + 2]! / 255];
-    if (channels === 1) data[p] = ((r + g + b) / 3) * a;
-    else (data[p * 3] = r * a), (data[p * 3 + 1] = g * a), (data[p * 3 + 2] = b * a);
+    if (channels === 1) data[at(y, x, 0)] = ((r + g + b) / 3) * a;
+    else (data[at(y, x, 0)] = r * a), (data[at(y, x, 1)] = g * a), (data[at(y, x, 2)] = b * a);
   }
   return { data, shape: [1, ...geometry.sampleShape] };
 }
@@ -87,5 +99,6 @@ export function rgbaToInput(rgba: Uint8ClampedArray, geometry: InputGeometry): T
 /** How the heatmaps of a batch of relevances for this input are laid out (`render.heatmaps`' `layout` and `shape`). */
 export function heatmapLayout(geometry: InputGeometry): Pick<HeatmapOptions, 'layout' | 'shape'> {
   if (geometry.sampleShape.length === 1) return { layout: 'ND', shape: [geometry.height, geometry.width] };
-  return { layout: geometry.sampleShape.length === 2 ? 'NHW' : 'NHWC' };
+  if (geometry.sampleShape.length === 2) return { layout: 'NHW' };
+  return { layout: geometry.channelsFirst ? 'NCHW' : 'NHWC' };
 }
