@@ -41,7 +41,7 @@ export const explainSpec: CommandSpec = {
   synopsis: [
     '--model M --input X [--init R0.npy | --target argmax|CLASS|FILE.npy] [--keep-softmax]',
     '[--rule SPEC] [--layer-rule I:SPEC]... [--composite NAME [--gamma G] [--low L --high H]]',
-    '[--formula CODE [--beta B] [--aux-layer I]] [--epsilon E] [--relevance-at I]',
+    '[--formula CODE [--beta B] [--aux-layer I]] [--epsilon E] [--compat zennit] [--relevance-at I]',
     '[--method NAME [--steps N] [--baseline V] [--samples N] [--noise S] [--seed S]]',
     '[--backend js|wasm|auto] [--batch-size N] [--progress] [--max-memory BYTES] [--max-cost N]',
     '[--out R.npy|.mat|.txt] [--dtype f32|f64] [--heatmap DIR]',

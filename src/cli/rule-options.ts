@@ -3,7 +3,7 @@ import type { ExplainOptions } from '../explainer.js';
 import { canonicalCompositeName, compositeNames } from '../rules/composite.js';
 import { formulaCodes } from '../rules/formula.js';
 import { methodNames, parseMethod } from '../rules/method.js';
-import { type Rule, parseRule, rules } from '../rules/rule.js';
+import { type Rule, type RuleDefinition, parseRule, ruleDefinitions, rules } from '../rules/rule.js';
 import { type ParsedArgs, type OptionSpec, MAX_INTEGER_OPTION, MAX_SEED, integerOption, numberOption, option } from './args.js';
 
 /** Options that choose how to explain (shared by `explain` and later `batch`/`demo`). */
@@ -18,6 +18,7 @@ export const ruleOptionSpecs: readonly OptionSpec[] = [
   { name: 'low', value: true, arg: 'L', help: 'the lowest input value, for --composite EpsilonGammaBox (z^B bounds)' },
   { name: 'high', value: true, arg: 'H', help: 'the highest input value, for --composite EpsilonGammaBox (z^B bounds)' },
   { name: 'aux-layer', value: true, arg: 'I', help: "the layer from which --formula's second rule applies" },
+  { name: 'compat', value: true, arg: 'NAME', help: "whose rule definitions: toolbox (default, lrpjs's own) or zennit (Zennit 1.0's numbers)" },
   { name: 'method', value: true, arg: 'NAME', help: 'lrp (default) or another attribution method: see Methods below' },
   { name: 'steps', value: true, arg: 'N', help: 'integration steps of --method integrated-gradients' },
   { name: 'baseline', value: true, arg: 'V', help: 'the baseline value of --method integrated-gradients (default 0)' },
@@ -33,6 +34,10 @@ Composites: ${compositeNames.join(', ')}
             (EpsilonGammaBox takes --gamma and needs --low L --high H, the input's value range)
 Formula codes: ${formulaCodes.join(' ')}
 Methods: ${methodNames.join(', ')}
+Compat: toolbox (default) or zennit: Zennit 1.0's definitions and layer maps (stabiliser 1e-6 in every
+            rule, epsilon alone = 1e-6, generalised gamma, w² with the squared bias, Norm on pools
+            and additions, z^B on the first convolution only, integrated gradients by the
+            right-hand sum); not with --formula
 `;
 
 /** Refuses a z^B box whose lower bound exceeds its upper bound (`E_USAGE`, naming the flag). */
@@ -42,27 +47,27 @@ function checkBox(low: number | Float64Array | undefined, high: number | Float64
   }
 }
 
-function parseCheckedRule(text: string, where: string): Rule {
-  const rule = parseRule(text, where);
+function parseCheckedRule(text: string, where: string, definition: RuleDefinition): Rule {
+  const rule = parseRule(text, where, definition);
   if (rule.name === 'zbox') checkBox(rule.low, rule.high, where);
   return rule;
 }
 
-function layerRule(text: string): readonly [number, Rule] {
+function layerRule(text: string, definition: RuleDefinition): readonly [number, Rule] {
   const colon = text.indexOf(':');
   const index = Number(text.slice(0, colon));
   if (colon < 1 || !Number.isInteger(index) || index < 0 || index > MAX_INTEGER_OPTION) {
     throw new LrpError('E_USAGE', `--layer-rule needs INDEX:SPEC with an index from 0, got '${text}'`);
   }
-  return [index, parseCheckedRule(text.slice(colon + 1), `--layer-rule ${text}`)];
+  return [index, parseCheckedRule(text.slice(colon + 1), `--layer-rule ${text}`, definition)];
 }
 
 /** Each `--layer-rule`; a layer named twice is an `E_USAGE` error (which rule would win is a guess). */
-function layerRules(args: ParsedArgs): (readonly [number, Rule])[] {
+function layerRules(args: ParsedArgs, definition: RuleDefinition): (readonly [number, Rule])[] {
   const texts = args.options.get('layer-rule') ?? [];
   const seen = new Map<number, string>();
   return texts.map((text) => {
-    const entry = layerRule(text);
+    const entry = layerRule(text, definition);
     const before = seen.get(entry[0]);
     if (before !== undefined) throw new LrpError('E_USAGE', `layer ${entry[0]} is given two rules, '${before}' and '${text}'`, '--layer-rule');
     seen.set(entry[0], text);
@@ -117,16 +122,31 @@ function checkDependentOptions(args: ParsedArgs): void {
   }
 }
 
+/** `--compat NAME`: `toolbox` (default) or `zennit`; refused with `--formula` (`E_USAGE` naming the flag). */
+function compatFrom(args: ParsedArgs): RuleDefinition {
+  const text = option(args, 'compat');
+  if (text === undefined) return 'toolbox';
+  const name = text.trim().toLowerCase();
+  const known = ruleDefinitions.find((d) => d === name);
+  if (known === undefined) throw new LrpError('E_USAGE', `unknown compat '${text}' (known: ${ruleDefinitions.join(', ')})`, '--compat');
+  if (known === 'zennit' && args.options.has('formula')) {
+    throw new LrpError('E_USAGE', "--compat zennit applies to --rule and --composite, not to the toolbox's --formula codes", '--compat');
+  }
+  return known;
+}
+
 /**
  * Turns the rule flags into {@link ExplainOptions}: `--rule SPEC`, `--layer-rule I:SPEC`
  * (repeatable, one rule per layer), `--composite NAME` (with `--epsilon`, `--gamma`, `--low`,
- * `--high`), `--formula CODE` (with `--epsilon`, `--beta`, `--aux-layer`), `--method NAME` and the
- * sampling options. An option that would be ignored (`--gamma`/`--low`/`--high` without
- * `--composite EpsilonGammaBox`, …), EpsilonGammaBox without `--low` and `--high`, a layer given two
- * rules and a box with low > high are `E_USAGE` errors naming the flags.
+ * `--high`), `--formula CODE` (with `--epsilon`, `--beta`, `--aux-layer`), `--method NAME`, the
+ * sampling options and `--compat toolbox|zennit` (whose definitions the rules follow). An option
+ * that would be ignored (`--gamma`/`--low`/`--high` without `--composite EpsilonGammaBox`, …),
+ * EpsilonGammaBox without `--low` and `--high`, a layer given two rules and a box with low > high
+ * are `E_USAGE` errors naming the flags.
  */
 export function explainOptionsFrom(args: ParsedArgs): ExplainOptions {
   checkDependentOptions(args);
+  const compat = compatFrom(args);
   const formula = integerOption(args, 'formula', 0);
   const composite = option(args, 'composite');
   const rule = option(args, 'rule');
@@ -153,8 +173,9 @@ export function explainOptionsFrom(args: ParsedArgs): ExplainOptions {
   }
   checkBox(low, high, '--low/--high');
   return {
-    rule: rule === undefined ? undefined : parseCheckedRule(rule, '--rule'),
-    layerRules: layerRules(args),
+    rule: rule === undefined ? undefined : parseCheckedRule(rule, '--rule', compat),
+    layerRules: layerRules(args, compat),
+    ...(compat === 'toolbox' ? {} : { compat }),
     composite,
     compositeOptions: composite === undefined ? undefined : { epsilon, gamma, low, high },
     formula: formula === undefined ? undefined : { code: formula, epsilon, beta, auxLayer: integerOption(args, 'aux-layer', 0) },
