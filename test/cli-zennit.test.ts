@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readNpy, writeNpy } from '../src/io/npy.js';
 import { writeTextModel } from '../src/io/text-model.js';
 import { runCli } from './support/run-cli.js';
-import { fixture, transposeImage, zennitModels, zennitVersions } from './support/zennit-fixtures.js';
+import { ZENNIT_DIR, fixture, transposeImage, zennitModels, zennitVersions } from './support/zennit-fixtures.js';
 
 // `lrp explain --compat zennit` on the Zennit reference CNN with sum, average and max pooling,
 // written as a toolbox text model (NHWC): the CLI's relevance is Zennit's (scripts/zennit-reference.py).
@@ -54,6 +54,32 @@ describe('lrp explain --compat zennit', () => {
       expect(maxRelError(await explain(join(tmp, `${name}-wasm.npy`), ...flags, '--compat', 'zennit', '--backend', 'wasm'), expected)).toBeLessThan(1e-3);
     });
   }
+
+  it('the done-when model as PyTorch exported it: lrp explain --model dwcnn.onnx (NCHW in and out) gives Zennit\'s numbers', async () => {
+    const files = { x: join(tmp, 'dw-x.npy'), r0: join(tmp, 'dw-r0.npy') };
+    writeFileSync(files.x, writeNpy({ ...fixture('dwcnn.input'), dtype: 'float64' }));
+    writeFileSync(files.r0, writeNpy({ ...fixture('dwcnn.r0'), dtype: 'float64' }));
+    const onnx = ['explain', '--model', `${ZENNIT_DIR}dwcnn.onnx`, '--input', files.x, '--init', files.r0, '--compat', 'zennit'];
+    const runs: [string, string[]][] = [
+      ['composite-EpsilonGammaBox', ['--composite', 'EpsilonGammaBox', '--low', String(low), '--high', String(high)]],
+      ['composite-EpsilonPlusFlat', ['--composite', 'EpsilonPlusFlat']],
+      ['method-integrated-gradients', ['--method', 'integrated-gradients', '--steps', String(zennitVersions.ig_steps)]],
+    ];
+    for (const [name, flags] of runs) {
+      for (const [backend, tol] of [['js', 1e-6], ['wasm', 1e-3]] as const) {
+        const out = join(tmp, `dw-${name}-${backend}.npy`);
+        const run = await runCli(...onnx, ...flags, '--backend', backend, '--dtype', 'f64', '--out', out);
+        expect([run.code, run.err]).toEqual([0, `wrote relevance [2, 3, 8, 8] to ${out}\n`]);
+        const r = readNpy(readFileSync(out));
+        expect(maxRelError(r.data as Float64Array, fixture(`dwcnn.${name}`).data), `${name} ${backend}`).toBeLessThan(tol);
+      }
+    }
+    // Without --init: lrpjs's default initial relevance (the argmax logit, one-hot) is the one Zennit got.
+    const out = join(tmp, 'dw-default-r0.npy');
+    const run = await runCli(...onnx.filter((a) => a !== '--init' && a !== files.r0), '--composite', 'EpsilonPlus', '--backend', 'js', '--dtype', 'f64', '--out', out);
+    expect(run.code).toBe(0);
+    expect(maxRelError(readNpy(readFileSync(out)).data as Float64Array, fixture('dwcnn.composite-EpsilonPlus').data)).toBeLessThan(1e-6);
+  });
 
   it("without --compat the toolbox's definitions give other numbers", async () => {
     const toolbox = await explain(join(tmp, 'toolbox.npy'), '--rule', 'ww', '--backend', 'js', '--dtype', 'f64');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createExplainer } from '../src/explainer.js';
-import { caseOptions, fixture, transposeImage, zennitCase, zennitModels, zennitVersions } from './support/zennit-fixtures.js';
+import { loadModel } from '../src/io/load-model.js';
+import { ZENNIT_DIR, caseOptions, fixture, transposeImage, zennitCase, zennitModels, zennitVersions } from './support/zennit-fixtures.js';
 
 // compat: 'zennit' against Zennit 1.0's own numbers (scripts/zennit-reference.py, float64 PyTorch):
 // every rule, composite and integrated gradients on an MLP, a CNN with sum/avg/max pools and the
@@ -50,6 +51,33 @@ describe('compat zennit reproduces Zennit 1.0', () => {
         expect(worst, JSON.stringify(errors)).toEqual([]);
       });
     }
+  }
+
+  // The done-when check: the same CNN as PyTorch exported it (torch.onnx.export, opset 13, dynamic
+  // batch), loaded by lrpjs's ONNX importer, explained on NCHW inputs as they are.
+  for (const backend of ['js', 'wasm'] as const) {
+    it(`dwcnn.onnx (torch.onnx.export) on ${backend}: Zennit's numbers for every case ≤ ${TOLERANCE[backend]}`, async () => {
+      const model = await loadModel(`${ZENNIT_DIR}dwcnn.onnx`);
+      expect(model.layers.some((l) => l.kind === 'depthwiseconv2d')).toBe(true);
+      expect(model.layers.some((l) => l.kind === 'add')).toBe(true);
+      const ex = await createExplainer(model, { backend });
+      const x = fixture('dwcnn.input');
+      const errors: Record<string, number> = {};
+      try {
+        const y = ex.forward(x);
+        // The ONNX weights are the float32 values of the float64 reference: the same logits.
+        expect(maxRelError(y.output.data, fixture('dwcnn.output').data)).toBeLessThan(backend === 'js' ? 1e-12 : 1e-5);
+        y.dispose();
+        for (const name of zennitVersions.cases) {
+          const out = ex.explain(x, { ...caseOptions(name), initial: fixture('dwcnn.r0') });
+          expect(out.relevance.shape).toEqual(x.shape);
+          errors[name] = maxRelError(out.relevance.data, fixture(`dwcnn.${name}`).data);
+        }
+      } finally {
+        ex.dispose();
+      }
+      expect(Object.entries(errors).filter(([, e]) => !(e <= TOLERANCE[backend])), JSON.stringify(errors)).toEqual([]);
+    });
   }
 
   it('without compat the same cases give the toolbox numbers, measurably apart', async () => {
