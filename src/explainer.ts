@@ -1,4 +1,5 @@
 import { type BackendName, createBackend } from './backends/index.js';
+import type { TfjsInstance } from './backends/tfjs/tfjs-instance.js';
 import { type SamplingOptions, attribute } from './engine/attribution.js';
 import { walkBackward } from './engine/backward.js';
 import { type Trace, forwardTrace } from './engine/forward.js';
@@ -26,6 +27,11 @@ export const DEFAULT_RETAIN_MEMORY = 256 * 2 ** 20;
 export interface ExplainerOptions extends Limits {
   /** Backend by name (default `auto`: wasm where WebAssembly runs, else js), or a backend instance from `createBackend`. */
   readonly backend?: BackendName | Ops<unknown>;
+  /**
+   * The TensorFlow.js instance for backends `tfjs` and `gpu` (`import * as tf from '@tensorflow/tfjs'`);
+   * without it lrpjs imports `@tensorflow/tfjs-core` and a tfjs backend package itself.
+   */
+  readonly tf?: TfjsInstance;
   /** Keep a final SoftMax layer (dropped by default, as the toolbox demos do: explain the logits). */
   readonly keepSoftmax?: boolean;
   /**
@@ -218,6 +224,16 @@ export class ForwardPass {
   }
 }
 
+/** What {@link Explainer.backendInfo} reports. */
+export interface BackendInfo {
+  /** The lrpjs backend: `js`, `wasm` or `tfjs`. */
+  readonly backend: string;
+  /** What it runs on: the tfjs backend (`webgpu`, `webgl`, `wasm`, `cpu`), else the backend's name. */
+  readonly device: string;
+  /** Why: what was asked for and, for `gpu`, which adapters were looked at. */
+  readonly reason: string;
+}
+
 /** Explains a model's predictions on one backend. Create with {@link createExplainer}. */
 export class Explainer {
   /** @internal */
@@ -230,9 +246,17 @@ export class Explainer {
     readonly folded: readonly FoldedBatchNorm[] = [],
   ) {}
 
-  /** The backend's name (`js`, `wasm`, ...). */
+  /** The backend's name (`js`, `wasm`, `tfjs`). */
   get backend(): string {
     return this.pm.ops.name;
+  }
+
+  /** Which backend runs, on what (the tfjs backend: `webgpu`, `webgl`, `wasm`, `cpu`), and why. */
+  get backendInfo(): BackendInfo {
+    const ops = this.pm.ops;
+    const asked = this.options.backend;
+    const request = typeof asked === 'object' ? 'a backend instance' : `backend '${asked ?? 'auto'}'`;
+    return { backend: ops.name, device: ops.placement?.device ?? ops.name, reason: ops.placement?.reason ?? `${request} runs on ${ops.name}` };
   }
 
   /**
@@ -300,7 +324,7 @@ export class Explainer {
  * and relevances are checked for non-finite values unless `allowNonFinite` (see {@link ExplainerOptions}).
  */
 export async function createExplainer(model: Model, options: ExplainerOptions = {}): Promise<Explainer> {
-  const ops = typeof options.backend === 'object' ? options.backend : await createBackend(options.backend ?? 'auto');
+  const ops = typeof options.backend === 'object' ? options.backend : await createBackend(options.backend ?? 'auto', { tf: options.tf });
   const kept = options.keepSoftmax ? model : dropSoftmax(model);
   const { model: m, folded } = options.canonize === false ? { model: kept, folded: [] } : foldBatchNorms(kept);
   const { maxMemory } = resolveLimits(options);

@@ -26,13 +26,15 @@ export type { Target } from './engine/initial.js';
 export type { SamplingOptions } from './engine/attribution.js';
 export { type Limits, DEFAULT_MAX_MEMORY, DEFAULT_MAX_COST } from './engine/budget.js';
 export { type RunPlan, type LayerPlan, planRun, layerMacs } from './engine/run-plan.js';
-export type { Ops, UnaryOp, BinaryOp, Stabilizer } from './engine/ops.js';
-export { type BackendName, type InitOptions, backendNames, createBackend, init } from './backends/index.js';
+export type { Ops, UnaryOp, BinaryOp, Stabilizer, BackendPlacement } from './engine/ops.js';
+export { type BackendName, type BackendOptions, type InitOptions, backendNames, createBackend, init } from './backends/index.js';
+export type { TfjsInstance } from './backends/tfjs/tfjs-instance.js';
 export {
   createExplainer,
   DEFAULT_RETAIN_MEMORY,
   Explainer,
   ForwardPass,
+  type BackendInfo,
   type ExplainerOptions,
   type ExplainOptions,
   type Explanation,

@@ -33,13 +33,13 @@ describe('errors name the flag to use, not the library option behind it', () => 
       /^lrp: E_RANGE --max-cost: a training step .*raise --max-cost/,
     ],
     // values checked before any file is read, naming their flag
-    [[...explainMissing, '--backend', 'gpu'], /^lrp: E_BACKEND --backend: unknown backend 'gpu' \(known: auto, js, wasm\)\n$/],
-    [['forward', '--model', missing, '--input', input, '--backend', 'gpu'], /^lrp: E_BACKEND --backend: unknown backend 'gpu'/],
+    [[...explainMissing, '--backend', 'cuda'], /^lrp: E_BACKEND --backend: unknown backend 'cuda' \(known: auto, js, wasm, tfjs, gpu\)\n$/],
+    [['forward', '--model', missing, '--input', input, '--backend', 'cuda'], /^lrp: E_BACKEND --backend: unknown backend 'cuda'/],
     [
-      ['train', '--model', missing, '--input', input, '--labels', labels, '--backend', 'gpu', '--out', join(tmp, 'm.txt')],
-      /^lrp: E_BACKEND --backend: unknown backend 'gpu'/,
+      ['train', '--model', missing, '--input', input, '--labels', labels, '--backend', 'cuda', '--out', join(tmp, 'm.txt')],
+      /^lrp: E_BACKEND --backend: unknown backend 'cuda'/,
     ],
-    [['demo', '--models', missing, '--backend', 'gpu'], /^lrp: E_BACKEND --backend: unknown backend 'gpu'/],
+    [['demo', '--models', missing, '--backend', 'cuda'], /^lrp: E_BACKEND --backend: unknown backend 'cuda'/],
     [[...explainMissing, '--composite', 'Magic'], /^lrp: E_RULE --composite: unknown composite 'Magic' \(known: EpsilonPlus, /],
     [[...explainMissing, '--formula', '5'], /^lrp: E_RULE --formula: unknown formula code 5 \(known: 0, 2, /],
     [

@@ -67,7 +67,7 @@ describe('lrp demo (models made by the test)', () => {
   it('rejects bad options with one line', async () => {
     for (const [argv, code] of [
       [['--count', '0'], 'E_USAGE'],
-      [['--backend', 'gpu'], 'E_BACKEND'],
+      [['--backend', 'cuda'], 'E_BACKEND'],
       [['--models', join(tmp, 'nowhere')], 'E_IO'],
     ] as const) {
       const r = await lrp('demo', '--out', join(tmp, 'bad-out'), ...(argv[0] === '--models' ? argv : ['--models', dir, ...argv]));

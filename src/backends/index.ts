@@ -1,13 +1,26 @@
 import { LrpError } from '../errors.js';
 import type { Ops } from '../engine/ops.js';
 import { JsOps } from './js/ops.js';
+import type { TfjsInstance } from './tfjs/tfjs-instance.js';
 import { type WasmBuild, WasmOps, compileWasm } from './wasm/index.js';
 
-/** Backend names: `auto` picks `wasm` where WebAssembly runs, else `js`. */
-export type BackendName = 'auto' | 'js' | 'wasm';
+/**
+ * Backend names: `auto` picks `wasm` where WebAssembly runs, else `js`; `tfjs` runs on TensorFlow.js
+ * (its active backend, or webgl/wasm/cpu where lrpjs loads it); `gpu` on tfjs's webgpu, else webgl.
+ */
+export type BackendName = 'auto' | 'js' | 'wasm' | 'tfjs' | 'gpu';
 
 /** Backend names accepted by {@link createBackend}. */
-export const backendNames: readonly BackendName[] = ['auto', 'js', 'wasm'];
+export const backendNames: readonly BackendName[] = ['auto', 'js', 'wasm', 'tfjs', 'gpu'];
+
+/** Options of {@link createBackend}. */
+export interface BackendOptions {
+  /**
+   * The TensorFlow.js instance for backends `tfjs` and `gpu` (`import * as tf from '@tensorflow/tfjs'`);
+   * without it lrpjs imports `@tensorflow/tfjs-core` and a tfjs backend package itself.
+   */
+  readonly tf?: TfjsInstance;
+}
 
 /** Options of {@link init}. */
 export interface InitOptions {
@@ -90,10 +103,18 @@ function warnFallback(e: unknown): void {
  * Creates the primitive kernels of a backend. Each wasm backend instance owns its own linear
  * memory (weights region and run arena); the compiled module is shared. `auto` falls back to `js`
  * (with one warning per process) where WebAssembly is missing or the runtime refuses to compile
- * the embedded core; `wasm` then fails with `E_BACKEND` saying to call `init({ module })`.
+ * the embedded core; `wasm` then fails with `E_BACKEND` saying to call `init({ module })`. `tfjs`
+ * and `gpu` load TensorFlow.js lazily (see {@link BackendOptions.tf}); `gpu` without a WebGPU adapter
+ * or WebGL context is `E_BACKEND` naming what was looked for.
  */
-export async function createBackend(name: BackendName | string = 'auto'): Promise<Ops<unknown>> {
+export async function createBackend(name: BackendName | string = 'auto', options: BackendOptions = {}): Promise<Ops<unknown>> {
   switch (name) {
+    case 'tfjs':
+    case 'gpu': {
+      // loaded on demand: a caller who never asks for tfjs never loads this code or tfjs
+      const { createTfjsBackend } = await import('./tfjs/select.js');
+      return (await createTfjsBackend(name, options.tf)) as Ops<unknown>;
+    }
     case 'js':
       return new JsOps() as Ops<unknown>;
     case 'auto': {

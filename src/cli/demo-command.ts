@@ -21,7 +21,7 @@ const specs: readonly OptionSpec[] = [
 export const demoSpec: CommandSpec = {
   name: 'demo',
   summary: 'explain held-out digits with the shipped models and write heatmaps',
-  synopsis: ['[--out DIR] [--count N] [--backend js|wasm|auto] [--models DIR]'],
+  synopsis: ['[--out DIR] [--count N] [--backend js|wasm|tfjs|gpu|auto] [--models DIR]'],
   options: specs,
 };
 

@@ -5,7 +5,7 @@ import { loadModel } from '../io/load-model.js';
 import { type Tensor, showShape } from '../tensor.js';
 import { type OptionSpec, flag, integerOption, option, parseArgs, required } from './args.js';
 import { type CliIo, progressReporter } from './context.js';
-import { backendFrom, backendOptionSpec } from './backend-option.js';
+import { backendFrom, backendNote, backendOptionSpec } from './backend-option.js';
 import type { CommandSpec } from './command-spec.js';
 import { explainOptionsFrom, ruleOptionNotes, ruleOptionSpecs } from './rule-options.js';
 import { sampleHeatmapPaths, writeSampleHeatmaps } from './render-command.js';
@@ -43,7 +43,7 @@ export const explainSpec: CommandSpec = {
     '[--rule SPEC] [--layer-rule I:SPEC]... [--composite NAME [--gamma G] [--low L --high H]]',
     '[--formula CODE [--beta B] [--aux-layer I]] [--epsilon E] [--compat zennit] [--relevance-at I]',
     '[--method NAME [--steps N] [--baseline V] [--samples N] [--noise S] [--seed S]]',
-    '[--backend js|wasm|auto] [--batch-size N] [--progress] [--max-memory BYTES] [--max-cost N]',
+    '[--backend js|wasm|tfjs|gpu|auto] [--batch-size N] [--progress] [--max-memory BYTES] [--max-cost N]',
     '[--out R.npy|.mat|.txt] [--dtype f32|f64] [--heatmap DIR]',
   ],
   options: specs,
@@ -120,6 +120,8 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   const heatmapFiles = heatmapDir === undefined ? [] : sampleHeatmapPaths(heatmapDir, n);
   for (const path of heatmapFiles) await inputs.assertNotInput({ flag: '--heatmap', path });
   const explainer = await createExplainer(model, { backend, keepSoftmax: flag(args, 'keep-softmax'), ...limits });
+  const note = backendNote(explainer.backendInfo);
+  if (note) io.err(note);
   if (initial && initial.shape[0] !== n) {
     throw new LrpError('E_SHAPE', `initial relevance ${showShape(initial.shape)} has ${initial.shape[0]} samples, the input ${n}`, init);
   }

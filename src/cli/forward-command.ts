@@ -2,7 +2,7 @@ import { createExplainer } from '../explainer.js';
 import { loadModel } from '../io/load-model.js';
 import { type Tensor, argmaxRows, showShape } from '../tensor.js';
 import { type OptionSpec, flag, integerOption, option, parseArgs, required } from './args.js';
-import { backendFrom, backendOptionSpec } from './backend-option.js';
+import { backendFrom, backendNote, backendOptionSpec } from './backend-option.js';
 import type { CommandSpec } from './command-spec.js';
 import type { CliIo } from './context.js';
 import { joinBatches, sliceBatch } from './explain-command.js';
@@ -28,7 +28,7 @@ export const forwardSpec: CommandSpec = {
   name: 'forward',
   summary: 'run a model on samples and print or write its outputs',
   synopsis: [
-    '--model M --input X [--drop-softmax] [--backend js|wasm|auto] [--batch-size N]',
+    '--model M --input X [--drop-softmax] [--backend js|wasm|tfjs|gpu|auto] [--batch-size N]',
     '[--max-memory BYTES] [--max-cost N] [--out Y.npy|.mat|.txt] [--dtype f32|f64]',
   ],
   options: specs,
@@ -52,6 +52,8 @@ export async function forwardCommand(argv: readonly string[], io: CliIo): Promis
   const model = await loadModel(modelPath);
   const input = await readSamples(inputPath, '--input');
   const explainer = await createExplainer(model, { backend, keepSoftmax: !flag(args, 'drop-softmax'), ...limits });
+  const note = backendNote(explainer.backendInfo);
+  if (note) io.err(note);
   const parts: Tensor[] = [];
   const runAll = () => {
     for (let from = 0; from < input.shape[0]; from += chunk) {

@@ -7,6 +7,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   'layer rule': '--layer-rule',
   maxMemory: '--max-memory',
   maxCost: '--max-cost',
+  backend: '--backend',
 };
 
 const NAME_IN_MESSAGE = /\b(relevanceAt|maxMemory|maxCost)\b/g;

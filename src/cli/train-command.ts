@@ -49,7 +49,7 @@ export const trainSpec: CommandSpec = {
     '(--model INIT.txt | --arch SPEC) --input X --labels Y [--val-input XV --val-labels YV]',
     '[--input-shape H,W,C] [--batch-size N] [--iters N] [--lrate R] [--lfactor F]',
     '[--decay none|sublinear|linear] [--momentum M] [--status N] [--convergence N]',
-    '[--select loss|accuracy] [--seed S] [--init he|glorot] [--backend js|wasm|auto]',
+    '[--select loss|accuracy] [--seed S] [--init he|glorot] [--backend js|wasm|tfjs|gpu|auto]',
     '[--max-memory BYTES] [--max-cost N] --out MODEL.txt',
   ],
   options: specs,

@@ -30,6 +30,14 @@ export interface Stabilizer {
   readonly eps: number;
 }
 
+/** Where a backend runs and why it was chosen (the tfjs backend: its tfjs backend, e.g. `webgpu`). */
+export interface BackendPlacement {
+  /** The device or sub-backend the kernels run on: `webgpu`, `webgl`, `wasm`, `cpu`, ... */
+  readonly device: string;
+  /** Why that one: what was asked for and what was looked at. */
+  readonly reason: string;
+}
+
 /**
  * The primitive kernels a backend provides. The relevance engine (`engine/relevance.ts`) is written
  * once over this interface; the js (float64), wasm (float32 SIMD) and tfjs backends implement it.
@@ -42,6 +50,8 @@ export interface Ops<T> {
   readonly name: string;
   /** Element type of the computations. */
   readonly precision: 'float64' | 'float32';
+  /** Optional: where the kernels run and why (backends that choose among devices: tfjs). */
+  readonly placement?: BackendPlacement;
   /** Uploads host data (copied) as a tensor of `shape`. */
   tensor(data: Float32Array | Float64Array, shape: readonly number[]): T;
   /**
