@@ -1,5 +1,5 @@
 import { LrpError } from '../../errors.js';
-import type { BackendPlacement, BinaryOp, Ops, Stabilizer, UnaryOp } from '../../engine/ops.js';
+import type { BackendPlacement, BinaryOp, MaxTies, Ops, Stabilizer, UnaryOp } from '../../engine/ops.js';
 import { firstNonFiniteValue } from '../../engine/numeric-check.js';
 import type { WindowGeometry } from '../../model/shapes.js';
 import { showShape, sizeOf } from '../../tensor.js';
@@ -147,11 +147,11 @@ export class TfjsOps implements Ops<TfTensor> {
     const x4 = checkWindowInput(x, g.inH, g.inW, g.inC, 'maxPool');
     return this.op(() => win.maxPool(this.tf, x4, g));
   }
-  maxRoute(x: TfTensor, y: TfTensor, s: TfTensor, g: WindowGeometry): TfTensor {
+  maxRoute(x: TfTensor, y: TfTensor, s: TfTensor, g: WindowGeometry, ties: MaxTies = 'split'): TfTensor {
     const x4 = checkWindowInput(x, g.inH, g.inW, g.inC, 'maxRoute');
     const y4 = checkWindowInput(y, g.outH, g.outW, g.inC, 'maxRoute');
     const s4 = checkWindowInput(s, g.outH, g.outW, g.inC, 'maxRoute');
-    return this.op(() => win.maxRoute(this.tf, x4, y4, s4, g));
+    return this.op(() => win.maxRoute(this.tf, x4, y4, s4, g, ties));
   }
   unary(op: UnaryOp, x: TfTensor): TfTensor {
     const { tf } = this;

@@ -1,3 +1,4 @@
+import type { MaxTies } from '../../engine/ops.js';
 import type { WindowGeometry } from '../../model/shapes.js';
 import type { TfTensor, TfTensor4D, TfjsCore } from './tfjs-api.js';
 
@@ -126,16 +127,26 @@ export function maxPool(tf: TfjsCore, x: TfTensor4D, g: WindowGeometry): TfTenso
 }
 
 /**
- * Sends `s[N, oh, ow, C]` to the elements of each window of `x` equal to its maximum `y`, split
- * equally between tied maxima → `[N, H, W, C]` (tfjs's own MaxPoolGrad gives all to one of them).
+ * Sends `s[N, oh, ow, C]` to the elements of each window of `x` equal to its maximum `y` → `[N, H, W, C]`:
+ * split equally between tied maxima (`split`), or all to the first of them in window order
+ * (`first`). tfjs's own MaxPoolGrad would give all to its argmax, whatever the tie rule.
  */
-export function maxRoute(tf: TfjsCore, x: TfTensor4D, y: TfTensor4D, s: TfTensor4D, g: WindowGeometry): TfTensor4D {
+export function maxRoute(tf: TfjsCore, x: TfTensor4D, y: TfTensor4D, s: TfTensor4D, g: WindowGeometry, ties: MaxTies): TfTensor4D {
   const xp = padInput(tf, x, g, -Infinity);
   const hits: TfTensor4D[] = [];
+  // `first`: a tap takes a window only where no earlier tap did (`taken` counts the earlier hits)
+  let taken: TfTensor4D | null = null;
   for (let ky = 0; ky < g.kH; ky++) {
-    for (let kx = 0; kx < g.kW; kx++) hits.push(tf.cast(tf.equal(gatherTap(tf, xp, g, ky, kx), y), 'float32'));
+    for (let kx = 0; kx < g.kW; kx++) {
+      let hit = tf.cast(tf.equal(gatherTap(tf, xp, g, ky, kx), y), 'float32') as TfTensor4D;
+      if (ties === 'first') {
+        if (taken) hit = tf.mul(hit, tf.cast(tf.equal(taken, 0), 'float32'));
+        taken = taken ? tf.add(taken, hit) : hit;
+      }
+      hits.push(hit);
+    }
   }
-  const share = tf.divNoNan(s, hits.length === 1 ? hits[0]! : tf.addN(hits));
+  const share = ties === 'first' ? s : tf.divNoNan(s, hits.length === 1 ? hits[0]! : tf.addN(hits));
   const parts = hits.map((hit, t) => scatterTap(tf, tf.mul(hit, share), g, Math.floor(t / g.kW), t % g.kW));
   return cropPadding(tf, parts.length === 1 ? parts[0]! : tf.addN(parts), g);
 }
