@@ -43,11 +43,13 @@ export function toModelLayout(model: Model, t: Tensor): Tensor {
   return nhwcToNchw(t);
 }
 
-/** Checks that an input for an NCHW model is 4-D (`E_SHAPE` naming `what`). */
+/** Checks that an input for an NCHW model is 4-D with the model's channels second (`E_SHAPE` naming `what`). */
 export function checkLayoutRank(model: Model, t: Tensor, what: string): void {
-  if (model.inputLayout === 'nchw' && model.inputShape?.length === 3 && t.shape.length !== 4) {
-    const [H, W, C] = model.inputShape;
-    throw new LrpError('E_SHAPE', `this model takes images [N, C, H, W] (NCHW, e.g. ${showShape([1, C!, H!, W!])}), got ${showShape(t.shape)}`, what);
+  if (model.inputLayout !== 'nchw' || model.inputShape?.length !== 3) return;
+  const [H, W, C] = model.inputShape as [number, number, number];
+  if (t.shape.length !== 4 || t.shape[1] !== C) {
+    const hint = t.shape.length === 4 && t.shape[3] === C ? ' (channels last: transpose it to NCHW)' : '';
+    throw new LrpError('E_SHAPE', `this model takes images [N, C, H, W] (NCHW, e.g. ${showShape([1, C, H, W])}), got ${showShape(t.shape)}${hint}`, what);
   }
 }
 

@@ -1,6 +1,6 @@
 import { LrpError } from '../../errors.js';
 import type { Model } from '../../model/layers.js';
-import { GraphBuilder } from '../tfjs-graph-builder.js';
+import { GraphBuilder, MAX_NODE_VALUES } from '../tfjs-graph-builder.js';
 import { foldConstant } from './const-fold.js';
 import { batchNormNode, convNode, gemmNode, globalPoolNode, matMulNode, padNode, poolNode } from './layer-ops.js';
 import { NodeContext } from './node-context.js';
@@ -74,6 +74,8 @@ function modelInput(info: OnnxValueInfo, file: string): Activation {
     }
     return v;
   });
+  const values = shape.reduce((p, d) => p * d, 1);
+  if (values > MAX_NODE_VALUES) throw new LrpError('E_FORMAT', `has an absurd shape ${batchShape(shape)} (${values} values per sample, at most ${MAX_NODE_VALUES})`, where);
   return activation(-1, shape);
 }
 

@@ -115,9 +115,8 @@ export function concatNode(ctx: NodeContext): Value[] {
   if (rank === 3) {
     const nodes = parts.map((p) => imageNode(ctx.graph, p, ctx));
     const internalAxis = axis === 1 ? 2 : axis - 2;
-    const out = activation(-1, shape);
-    const node = ctx.graph.add({ kind: 'concat', axis: internalAxis, name: ctx.name }, nodes, out.internal, ctx.where);
-    return [{ ...out, node }];
+    const node = ctx.graph.add({ kind: 'concat', axis: internalAxis, name: ctx.name }, nodes, [shape[1]!, shape[2]!, shape[0]!], ctx.where);
+    return [activation(node, shape)];
   }
   if (rank !== 1) throw ctx.unsupported(`Concat of ${batchShape(first.shape)} values`);
   let order: Int32Array | null = null;
@@ -150,9 +149,8 @@ export function arithmeticNode(ctx: NodeContext): Value[] {
     const image = a.shape.length === 3;
     const nodes = image ? [imageNode(ctx.graph, a, ctx), imageNode(ctx.graph, b, ctx)] : [a.node, b.node];
     if (!image && !sameOrder(a.order, b.order)) throw ctx.unsupported('Add of two vectors flattened in different orders');
-    const out: Activation = image ? activation(-1, a.shape) : { ...a };
-    const node = ctx.graph.add({ kind: 'add', name: ctx.name }, nodes, out.internal, ctx.where);
-    return [{ ...out, node }];
+    const node = ctx.graph.add({ kind: 'add', name: ctx.name }, nodes, image ? [a.shape[1]!, a.shape[2]!, a.shape[0]!] : a.internal, ctx.where);
+    return [image ? activation(node, a.shape) : { ...a, node }];
   }
   const dataFirst = a.kind === 'activation';
   const x = (dataFirst ? a : b) as Activation;
