@@ -170,3 +170,27 @@ export function softmaxT(y: usize, s: usize, out: usize, rows: i32, d: i32): voi
     }
   }
 }
+
+/**
+ * Index of the first NaN or ±Infinity of x[0..n), or −1: a value whose exponent bits are all set.
+ * The SIMD path tests 16 values per step and stops at the first block holding one; the scalar loop
+ * then locates it, so both builds return the same index.
+ */
+export function firstNonFinite(x: usize, n: i32): i32 {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const exp = i32x4.splat(0x7f800000);
+    for (; i + 16 <= n; i += 16) {
+      const p = x + (<usize>i << 2);
+      const a = i32x4.eq(v128.and(v128.load(p), exp), exp);
+      const b = i32x4.eq(v128.and(v128.load(p, 16), exp), exp);
+      const c = i32x4.eq(v128.and(v128.load(p, 32), exp), exp);
+      const d = i32x4.eq(v128.and(v128.load(p, 48), exp), exp);
+      if (v128.any_true(v128.or(v128.or(a, b), v128.or(c, d)))) break;
+    }
+  }
+  for (; i < n; i++) {
+    if ((load<u32>(x + (<usize>i << 2)) & 0x7f800000) == 0x7f800000) return i;
+  }
+  return -1;
+}

@@ -8,7 +8,7 @@ export { gemm, gemmScratchBytes } from './gemm';
 export { im2col, col2im, fillRows } from './conv';
 export { windowReduce, windowSumT, maxRoute } from './pool';
 export { affine, depthwise, depthwiseT, clip, inside } from './graph';
-export { unary, binary, scale, divStab, softmax, softmaxT } from './elementwise';
+export { unary, binary, scale, divStab, softmax, softmaxT, firstNonFinite } from './elementwise';
 
 /** First free byte of linear memory (end of static data). */
 export function heapBase(): usize {

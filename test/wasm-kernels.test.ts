@@ -133,6 +133,29 @@ describe('wasm module', () => {
   });
 });
 
+describe('wasm firstNonFinite', () => {
+  it('finds the first NaN / ±Infinity at every position and length, on both builds, like the js reference', () => {
+    const specials = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    let checked = 0;
+    for (const n of [0, 1, 3, 15, 16, 17, 31, 32, 33, 64, 100]) {
+      // finite values only, edge cases included: largest float32, subnormals, both zeros
+      const clean = Float64Array.from({ length: n }, (_, i) => [3.4028234663852886e38, -1.4e-45, -0, 0, 1][i % 5]! * (i % 3 === 0 ? 1 : -1));
+      for (const ops of [simd, scalar]) expect(ops.firstNonFinite(ops.tensor(clean, [n]))).toBe(-1);
+      for (let at = 0; at < n; at++) {
+        for (const v of specials) {
+          const data = Float64Array.from(clean);
+          data[at] = v;
+          if (at + 5 < n) data[at + 5] = specials[(at + 1) % 3]!; // a later bad value never wins
+          for (const ops of [simd, scalar]) expect(ops.firstNonFinite(ops.tensor(data, [n])), `n ${n} at ${at} ${v}`).toBe(at);
+          expect(js.firstNonFinite(js.tensor(data, [n]))).toBe(at);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(3 * (1 + 3 + 15 + 16 + 17 + 31 + 32 + 33 + 64 + 100));
+  });
+});
+
 describe('wasm GEMM', () => {
   const cases: [number, number, number][] = [
     [1, 1, 1], [1, 37, 19], [2, 5, 300], [3, 17, 4], [4, 8, 8], [5, 9, 3], [7, 13, 11],

@@ -57,6 +57,8 @@ export interface WasmExports {
   divStab(r: number, z: number, eps: number, out: number, n: number): void;
   softmax(x: number, out: number, rows: number, d: number): void;
   softmaxT(y: number, s: number, out: number, rows: number, d: number): void;
+  /** Index of the first NaN or ±Infinity of x[0..n), or −1. */
+  firstNonFinite(x: number, n: number): number;
 }
 
 /** Op codes of `unary` (assembly/elementwise.ts). */
@@ -116,7 +118,7 @@ export interface WasmInitOptions {
 
 const EXPORT_NAMES: readonly (keyof WasmExports)[] = [
   'memory', 'heapBase', 'simdBuild', 'gemm', 'gemmScratchBytes', 'im2col', 'col2im', 'fillRows',
-  'windowReduce', 'windowSumT', 'maxRoute', 'unary', 'binary', 'scale', 'divStab', 'softmax', 'softmaxT',
+  'windowReduce', 'windowSumT', 'maxRoute', 'unary', 'binary', 'scale', 'divStab', 'softmax', 'softmaxT', 'firstNonFinite',
 ];
 
 function decodeBase64(s: string): Uint8Array {

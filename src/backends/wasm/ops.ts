@@ -1,6 +1,5 @@
 import { LrpError } from '../../errors.js';
 import type { BinaryOp, MaxTies, Ops, Stabilizer, UnaryOp } from '../../engine/ops.js';
-import { firstNonFiniteValue } from '../../engine/numeric-check.js';
 import type { WindowGeometry } from '../../model/shapes.js';
 import { showShape, sizeOf } from '../../tensor.js';
 import { type MemoryStats, WasmMemory } from './memory.js';
@@ -93,7 +92,7 @@ export class WasmOps implements Ops<WasmTensor> {
   }
 
   firstNonFinite(t: WasmTensor): number {
-    return firstNonFiniteValue(this.mem.f32(t.ptr, t.size));
+    return this.ex.firstNonFinite(t.ptr, t.size);
   }
 
   mark(): number {
