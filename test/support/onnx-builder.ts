@@ -8,7 +8,7 @@ const { onnx } = onnxProto;
 export interface TensorSpec {
   readonly dims: readonly number[];
   readonly data: ArrayLike<number>;
-  /** 1 FLOAT (default), 7 INT64, 6 INT32, 10 FLOAT16, 11 DOUBLE. */
+  /** 1 FLOAT (default), 7 INT64, 6 INT32, 10 FLOAT16, 11 DOUBLE, 16 BFLOAT16 (raw only). */
   readonly type?: number;
   /** Write the values as raw little-endian bytes (default) or in the typed field. */
   readonly raw?: boolean;
@@ -51,7 +51,7 @@ function half(v: number): number {
 
 function rawBytes(data: ArrayLike<number>, type: number): Uint8Array {
   const n = data.length;
-  const size = { 1: 4, 6: 4, 7: 8, 10: 2, 11: 8 }[type as 1] ?? 4;
+  const size = { 1: 4, 6: 4, 7: 8, 10: 2, 11: 8, 16: 2 }[type as 1] ?? 4;
   const view = new DataView(new ArrayBuffer(n * size));
   for (let k = 0; k < n; k++) {
     const v = data[k]!;
@@ -59,6 +59,7 @@ function rawBytes(data: ArrayLike<number>, type: number): Uint8Array {
     else if (type === 6) view.setInt32(4 * k, v, true);
     else if (type === 7) view.setBigInt64(8 * k, BigInt(v), true);
     else if (type === 10) view.setUint16(2 * k, half(v), true);
+    else if (type === 16) view.setUint16(2 * k, new Uint32Array(new Float32Array([v]).buffer)[0]! >>> 16, true);
     else view.setFloat64(8 * k, v, true);
   }
   return new Uint8Array(view.buffer);

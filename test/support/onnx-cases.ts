@@ -156,5 +156,43 @@ export function onnxCases(): OnnxCase[] {
         ],
       },
     },
+    {
+      name: 'opset 11: Clip and Pad with constant inputs, Squeeze with an axes attribute, Softmax over [N, F]',
+      dims: [2, 2, 5, 5],
+      graph: {
+        opset: 11,
+        input: { name: 'x', dims: [N, 2, 5, 5] },
+        output: { name: 'p' },
+        initializers: { w: w([3, 2, 3, 3]), lo: scalar(-0.5), hi: scalar(0.7), pads: ints([0, 0, 1, 0, 0, 0, 0, 1]), wl: w([3, 4]) },
+        nodes: [
+          { op: 'Pad', inputs: ['x', 'pads'], outputs: ['xp'], name: 'pad' },
+          { op: 'Conv', inputs: ['xp', 'w'], outputs: ['c'], name: 'conv', attrs: { pads: [1, 1, 1, 1], strides: [2, 2] } },
+          { op: 'Clip', inputs: ['c', 'lo', 'hi'], outputs: ['k'], name: 'clip' },
+          { op: 'GlobalAveragePool', inputs: ['k'], outputs: ['g'], name: 'gap' },
+          { op: 'Squeeze', inputs: ['g'], outputs: ['s'], name: 'squeeze', attrs: { axes: [3, 2] } },
+          { op: 'MatMul', inputs: ['s', 'wl'], outputs: ['m'], name: 'mm' },
+          { op: 'Softmax', inputs: ['m'], outputs: ['p'], name: 'softmax' },
+        ],
+      },
+    },
+    {
+      name: 'opset 10: Clip and Pad with attributes, MaxPool with ceil_mode, AveragePool auto_pad SAME_LOWER',
+      dims: [2, 1, 7, 7],
+      graph: {
+        opset: 10,
+        input: { name: 'x', dims: [N, 1, 7, 7] },
+        output: { name: 'y' },
+        initializers: { w: w([2, 1, 2, 2]), wl: w([32, 3]), bl: w([3], 0.1) },
+        nodes: [
+          { op: 'Pad', inputs: ['x'], outputs: ['xp'], name: 'pad', attrs: { pads: [0, 0, 1, 1, 0, 0, 0, 0] } },
+          { op: 'Conv', inputs: ['xp', 'w'], outputs: ['c'], name: 'conv' },
+          { op: 'Clip', inputs: ['c'], outputs: ['k'], name: 'relu6', attrs: { min: { f: 0 }, max: { f: 6 } } },
+          { op: 'MaxPool', inputs: ['k'], outputs: ['m'], name: 'pool', attrs: { kernel_shape: [2, 2], strides: [2, 2], ceil_mode: 1 } },
+          { op: 'AveragePool', inputs: ['m'], outputs: ['a'], name: 'avg', attrs: { kernel_shape: [2, 2], auto_pad: 'SAME_LOWER' } },
+          { op: 'Flatten', inputs: ['a'], outputs: ['f'], name: 'flatten' },
+          { op: 'Gemm', inputs: ['f', 'wl', 'bl'], outputs: ['y'], name: 'fc' },
+        ],
+      },
+    },
   ];
 }
