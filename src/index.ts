@@ -17,11 +17,11 @@ export { nodeSources, nodeConsumers, isChain, firstWeightedNodes } from './model
 export { type Canonized, type FoldedBatchNorm, foldBatchNorms } from './model/canonize.js';
 export { linearLayer, conv2dLayer, poolLayer, simpleLayer, sequential, dropSoftmax } from './model/build.js';
 export { inferShapes, layerOutputShape, nodeOutputShape, parameterCount } from './model/shapes.js';
-export { type Rule, type RuleName, rules, ruleNames, parseRule, formatRule } from './rules/rule.js';
+export { type Rule, type RuleName, type RuleKind, type RuleDefinition, rules, ruleNames, ruleDefinitions, parseRule, formatRule, withDefinition } from './rules/rule.js';
 export { type Method, methodNames, parseMethod } from './rules/method.js';
 export { type Composite, type CompositeName, type CompositeOptions, composite, compositeNames } from './rules/composite.js';
 export { type Formula, type FormulaCode, formulaCodes, resolveFormula } from './rules/formula.js';
-export { type RuleSpec, type RulePlan, resolveRules } from './rules/plan.js';
+export { type RuleSpec, type RulePlan, type PathSum, resolveRules } from './rules/plan.js';
 export type { Target } from './engine/initial.js';
 export type { SamplingOptions } from './engine/attribution.js';
 export { type Limits, DEFAULT_MAX_MEMORY, DEFAULT_MAX_COST } from './engine/budget.js';
