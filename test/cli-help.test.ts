@@ -35,7 +35,7 @@ const names = commandSpecs.map((s) => s.name);
 
 describe('help, parser and README synopsis list the same flags', () => {
   it('every command is listed', () => {
-    expect(names).toEqual(['demo', 'explain', 'forward', 'info', 'render', 'train']);
+    expect(names).toEqual(['batch', 'demo', 'explain', 'forward', 'info', 'render', 'train', 'worker']);
   });
 
   it.each(names)('lrp %s: every flag the parser accepts is in --help and the synopsis, and no other', async (name) => {
@@ -114,7 +114,7 @@ describe('--help, -h, lrp help, lrp --version', () => {
     expect(await runCli('help', 'nope')).toMatchObject({
       code: 2,
       out: '',
-      err: "lrp: E_USAGE help: unknown command 'nope' (commands: demo, explain, forward, info, render, train)\n",
+      err: "lrp: E_USAGE help: unknown command 'nope' (commands: batch, demo, explain, forward, info, render, train, worker)\n",
     });
     expect((await runCli('help', 'explain', 'train')).err).toMatch(/^lrp: E_USAGE help: takes at most one command/);
   });

@@ -31,6 +31,14 @@ export interface BatchCounts {
   failed: number;
 }
 
+/**
+ * Fewest samples explained together. The wasm GEMM sums in another order for fewer than 4 rows
+ * (its register tile, `MR` in assembly/gemm.ts), so a dense layer's result for one input would
+ * depend on how many inputs share its chunk; padding short groups to 4 makes every input's numbers
+ * the same whatever the chunking, and equal to `lrp explain` on the inputs stacked.
+ */
+export const MIN_ROWS = 4;
+
 /** An input read and waiting to be explained. */
 interface Loaded {
   readonly entry: BatchEntry;
@@ -75,19 +83,21 @@ export class BatchRunner {
     const s = this.settings;
     const shape = group[0]!.sample.shape;
     const per = sizeOf(shape);
-    const data = new Float64Array(per * group.length);
-    group.forEach((g, i) => data.set(g.sample.data, i * per));
     const targets = group.map((g) => g.entry.target ?? s.defaultTarget);
-    const target = targets.every((t) => t === 'argmax') ? 'argmax' : targets.some((t) => t === 'argmax') ? undefined : (targets as number[]);
-    if (target === undefined) {
+    if (targets.some((t) => t === 'argmax') && targets.some((t) => t !== 'argmax')) {
       // argmax and explicit classes mixed: explain each kind on its own
       await this.explainGroup(group.filter((g) => (g.entry.target ?? s.defaultTarget) === 'argmax'), counts);
       await this.explainGroup(group.filter((g) => (g.entry.target ?? s.defaultTarget) !== 'argmax'), counts);
       return;
     }
+    // Short groups are padded with copies of their last input (results dropped): see MIN_ROWS.
+    const rows = Math.max(group.length, MIN_ROWS);
+    const data = new Float64Array(per * rows);
+    for (let i = 0; i < rows; i++) data.set(group[Math.min(i, group.length - 1)]!.sample.data, i * per);
+    const target = targets[0] === 'argmax' ? 'argmax' : Array.from({ length: rows }, (_, i) => targets[Math.min(i, group.length - 1)] as number);
     let result: Explanation;
     try {
-      result = this.explainer.explain({ data, shape: [group.length, ...shape] }, { ...s.explain, target });
+      result = this.explainer.explain({ data, shape: [rows, ...shape] }, { ...s.explain, target });
     } catch (e) {
       if (!(e instanceof LrpError)) throw e;
       if (group.length === 1) return this.fail(group[0]!.entry, e, counts);
@@ -95,7 +105,7 @@ export class BatchRunner {
       return;
     }
     const classes = result.output.shape[result.output.shape.length - 1]!;
-    const outPer = result.output.data.length / group.length;
+    const outPer = result.output.data.length / rows;
     const relShape = result.relevance.shape.slice(1);
     const relPer = sizeOf(relShape);
     const header = scoresHeader(Math.min(s.topK, classes));

@@ -17,6 +17,13 @@ export interface BatchEntry {
   readonly problem?: { readonly code: 'E_USAGE' | 'E_INPUT'; readonly message: string };
 }
 
+/** A parsed file list. */
+export interface FileList {
+  readonly entries: BatchEntry[];
+  /** Lines naming a file an earlier line named (left out). */
+  readonly duplicateLines: number[];
+}
+
 /** The toolbox's class codes: −1 the top class, −2 the top five summed, ≥ 0 that class. */
 const TOP_CLASS = -1;
 const TOP_FIVE = -2;
@@ -45,10 +52,12 @@ function splitLine(text: string): { readonly path: string; readonly classText?: 
 /**
  * Parses a file list. Blank lines and lines starting with `#` are skipped; the class is optional
  * (`-1` and no class mean the default target). Bad entries (escaping paths, the toolbox's `-2`
- * top-five code, a file listed twice) carry a {@link BatchEntry.problem}.
+ * top-five code) carry a {@link BatchEntry.problem}; a file listed again is left out (its outputs
+ * exist once; the first line wins) and its line noted.
  */
-export function parseFileList(text: string): BatchEntry[] {
+export function parseFileList(text: string): FileList {
   const entries: BatchEntry[] = [];
+  const duplicateLines: number[] = [];
   const seen = new Map<string, number>();
   const lines = text.split(/\r?\n/);
   for (const [i, raw] of lines.entries()) {
@@ -62,9 +71,8 @@ export function parseFileList(text: string): BatchEntry[] {
       continue;
     }
     const cls = classText === undefined ? TOP_CLASS : Number(classText);
-    const before = seen.get(rel.path);
-    if (before !== undefined) {
-      entries.push({ file: rel.path, line, problem: { code: 'E_USAGE', message: `listed twice (first on line ${before})` } });
+    if (seen.has(rel.path)) {
+      duplicateLines.push(line);
       continue;
     }
     seen.set(rel.path, line);
@@ -75,5 +83,5 @@ export function parseFileList(text: string): BatchEntry[] {
     }
     entries.push(cls === TOP_CLASS ? { file: rel.path, line } : { file: rel.path, line, target: cls });
   }
-  return entries;
+  return { entries, duplicateLines };
 }

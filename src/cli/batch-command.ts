@@ -31,15 +31,16 @@ export const batchSpec: CommandSpec = {
   name: 'batch',
   summary: 'explain a list of images or samples into a folder (restartable, shardable, or queued on BullMQ)',
   synopsis: [
-    '--model M --files LIST --out DIR [--prepath DIR] [--config CONFIG] [--target argmax|CLASS]',
-    '[--keep-softmax] [rule flags as for explain] [--relevance-at I] [--backend js|wasm|auto]',
-    '[--batch-size N] [--max-memory BYTES] [--max-cost N] [--dtype f32|f64] [--input-size HxW]',
-    '[--pixel-range LO,HI] [--means M1,M2,M3 | --mean-file MEAN.npy] [--cmap NAME] [--top-k K]',
-    '[--no-resume] [--shard I/N] [--queue redis://HOST:PORT/NAME [--chunk-size N] [--detach]]',
-    '[--progress]   |   --merge OUT   |   --status --queue redis://HOST:PORT/NAME',
-    'rule flags: [--rule SPEC] [--layer-rule I:SPEC]... [--composite NAME [--gamma G] [--low L --high H]]',
+    '--model M --files LIST --out DIR [--prepath DIR] [--config CONFIG]',
+    '[--target argmax|CLASS] [--keep-softmax] [--relevance-at I]',
+    '[--rule SPEC] [--layer-rule I:SPEC]... [--composite NAME [--gamma G] [--low L --high H]]',
     '[--formula CODE [--beta B] [--aux-layer I]] [--epsilon E]',
     '[--method NAME [--steps N] [--baseline V] [--samples N] [--noise S] [--seed S]]',
+    '[--backend js|wasm|auto] [--batch-size N] [--max-memory BYTES] [--max-cost N] [--dtype f32|f64]',
+    '[--input-size HxW] [--pixel-range LO,HI] [--means M1,M2,M3 | --mean-file MEAN.npy]',
+    '[--cmap NAME] [--top-k K] [--no-resume] [--shard I/N] [--progress]',
+    '[--queue redis://HOST:PORT/NAME [--chunk-size N] [--detach]]',
+    '| --merge OUT   | --status --queue redis://HOST:PORT/NAME',
   ],
   options: specs,
   notes: `-c CONFIG, -f LIST and -p DIR are the demonstrator's spellings of --config, --files and --prepath.\n${ruleOptionNotes}`,
@@ -85,7 +86,9 @@ export async function batchCommand(argv: readonly string[], io: CliIo): Promise<
   if (queueText === undefined) for (const name of ['chunk-size', 'detach']) if (args.options.has(name)) throw new LrpError('E_USAGE', 'only applies with --queue', `--${name}`);
   const listFolder = dirname(resolve(listPath));
   const settings = batchSettingsFrom(args, listFolder);
-  let entries = parseFileList(new TextDecoder().decode(await readFileBytes(listPath)));
+  const list = parseFileList(new TextDecoder().decode(await readFileBytes(listPath)));
+  if (list.duplicateLines.length > 0) io.err(`${listPath}: ${list.duplicateLines.length} lines name a file listed before (lines ${list.duplicateLines.slice(0, 5).join(', ')}${list.duplicateLines.length > 5 ? ', ...' : ''}); the first line counts\n`);
+  let entries = list.entries;
   if (shardText !== undefined) entries = takeShard(entries, parseShard(shardText));
   const report = progressReporter(io, 'batch', entries.length, flag(args, 'progress') || io.errIsTty);
   if (queueText !== undefined) {
