@@ -34,7 +34,7 @@ export const batchSpec: CommandSpec = {
     '--model M --files LIST --out DIR [--prepath DIR] [--config CONFIG]',
     '[--target argmax|CLASS] [--keep-softmax] [--relevance-at I]',
     '[--rule SPEC] [--layer-rule I:SPEC]... [--composite NAME [--gamma G] [--low L --high H]]',
-    '[--formula CODE [--beta B] [--aux-layer I]] [--epsilon E]',
+    '[--formula CODE [--beta B] [--aux-layer I]] [--epsilon E] [--compat zennit]',
     '[--method NAME [--steps N] [--baseline V] [--samples N] [--noise S] [--seed S]]',
     '[--backend js|wasm|auto] [--batch-size N] [--max-memory BYTES] [--max-cost N] [--dtype f32|f64]',
     '[--input-size HxW] [--pixel-range LO,HI] [--means M1,M2,M3 | --mean-file MEAN.npy]',
