@@ -4,11 +4,12 @@
  * between steps, for the latest input only (so drawing never waits for them).
  */
 import { backendNames } from '../../src/backends/index.js';
-import { createExplainer, type Explainer } from '../../src/explainer.js';
+import { createExplainer } from '../../src/explainer.js';
 import { loadModel } from '../../src/io/load-model.js';
 import type { Model } from '../../src/model/layers.js';
 import { type Capabilities, backendChoices } from './backend-choices.js';
 import { DEMO_MODELS, fetchAsset, fetchDigits } from './demo-assets.js';
+import { type ExplainEngine, inThreadEngine } from './explain-session.js';
 import { bindDrawPad } from './draw-pad.js';
 import { blankFigures, layoutFigures, paintFigures, type ShownExplanation } from './heatmap-panel.js';
 import { decodeImage, imagePixels } from './image-input.js';
@@ -56,7 +57,7 @@ layoutFigures(byId('heatmaps'), settings().methods);
 
 let current: Current | null = null;
 let image: { readonly bitmap: ImageBitmap; readonly name: string } | null = null;
-let explainer: { readonly key: string; readonly explainer: Explainer } | null = null;
+let engine: { readonly key: string; readonly engine: ExplainEngine } | null = null;
 let runs = 0;
 
 const pad = bindDrawPad(
@@ -75,11 +76,11 @@ async function explainLatest(stale: () => boolean): Promise<void> {
   if (!model) return;
   const chosen = settings();
   const key = `${model.key}|${chosen.backend.id}`;
-  if (explainer?.key !== key) {
-    explainer?.explainer.dispose();
-    explainer = null;
+  if (engine?.key !== key) {
+    engine?.engine.dispose();
+    engine = null;
     say('run-status')(`Preparing ${chosen.backend.label}…`);
-    explainer = { key, explainer: await createExplainer(model.model, chosen.backend.options) };
+    engine = { key, engine: inThreadEngine(await createExplainer(model.model, chosen.backend.options)) };
     if (stale()) return;
   }
   const figures = byId('heatmaps');
@@ -94,15 +95,15 @@ async function explainLatest(stale: () => boolean): Promise<void> {
   const { geometry } = model;
   const input = image ? rgbaToInput(imagePixels(image.bitmap, geometry.width, geometry.height), geometry) : gridToInput(grid, geometry);
   byId('error').textContent = '';
-  const pass = explainer.explainer.forward(input);
+  const session = await engine.engine.open(input);
   try {
-    renderPrediction(byId('prediction'), byId('scores'), pass.output.data);
+    renderPrediction(byId('prediction'), byId('scores'), session.output.data);
     const shown: ShownExplanation[] = [];
     for (const choice of chosen.methods) {
       await yieldToPage();
       if (stale()) return;
       const t0 = performance.now();
-      const { relevance } = pass.explain(choice.options);
+      const relevance = await session.explain(choice.options);
       shown.push({ choice, relevance, ms: performance.now() - t0 });
       paintFigures(figures, shown, { cmap: chosen.cmap, ...chosen.normalisation.options, ...heatmapLayout(geometry) });
     }
@@ -110,7 +111,7 @@ async function explainLatest(stale: () => boolean): Promise<void> {
     say('run-status')(`${shown.length} explanation${shown.length === 1 ? '' : 's'} on ${chosen.backend.label}: ${total.toFixed(1)} ms in all.`);
     document.body.dataset.runs = String(++runs);
   } finally {
-    pass.dispose();
+    session.close();
   }
 }
 
