@@ -4,9 +4,11 @@
 //     in the browser build), tree-shaken;
 //  2. the shipped demo models and digits are copied gzip-compressed under models/ (the page
 //     gunzips them; a plain static server sends them as they are);
-//  3. sw.js (web/service-worker.js) gets the list of every file and a version (a hash of them all),
-//     so a new build replaces the cache of the old one.
-// Prints the folder's total size.
+//  3. sw.js (web/service-worker.js) gets the list of the files a first visit caches and a version
+//     (a hash of every file), so a new build replaces the cache of the old one. TensorFlow.js
+//     (assets/tfjs-*.js, the GPU backends) is left out: fetched only when a tfjs backend is chosen,
+//     the service worker caches it then.
+// Prints the sizes.
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -30,6 +32,11 @@ await build({
     target: 'es2022',
     modulePreload: { polyfill: false },
     reportCompressedSize: false,
+    rolldownOptions: {
+      output: {
+        chunkFileNames: (chunk) => (chunk.moduleIds.some((id) => id.includes('/@tensorflow/')) ? 'assets/tfjs-[name]-[hash].js' : 'assets/[name]-[hash].js'),
+      },
+    },
   },
 });
 
@@ -45,14 +52,19 @@ function filesUnder(dir) {
     .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [relative(out, join(dir, e.name)).split('\\').join('/')]))
     .sort();
 }
-const assets = filesUnder(out);
+const files = filesUnder(out);
+const onDemand = files.filter((f) => f.startsWith('assets/tfjs-'));
+const assets = files.filter((f) => !onDemand.includes(f));
 const hash = createHash('sha256');
-for (const f of assets) hash.update(f).update('\0').update(readFileSync(join(out, f)));
+for (const f of files) hash.update(f).update('\0').update(readFileSync(join(out, f)));
 const version = hash.digest('hex').slice(0, 16);
 const worker = readFileSync(join(root, 'web', 'service-worker.js'), 'utf8')
   .replace("'__VERSION__'", JSON.stringify(version))
   .replace('__ASSETS__', JSON.stringify(assets.map((f) => `./${f}`)));
 writeFileSync(join(out, 'sw.js'), worker);
 
-const total = [...assets, 'sw.js'].reduce((n, f) => n + statSync(join(out, f)).size, 0);
-console.log(`dist-web/: ${assets.length + 1} files, ${total.toLocaleString('en')} bytes, cache version ${version}`);
+const size = (list) => list.reduce((n, f) => n + statSync(join(out, f)).size, 0).toLocaleString('en');
+console.log(
+  `dist-web/: a first visit loads and caches ${assets.length + 1} files, ${size([...assets, 'sw.js'])} bytes; ` +
+    `TensorFlow.js (on demand) ${onDemand.length} files, ${size(onDemand)} bytes; cache version ${version}`,
+);

@@ -58,7 +58,7 @@ describe('web demo: the explanations offered', () => {
 });
 
 describe('web demo: backend choices', () => {
-  const all: Capabilities = { wasm: true, webWorkers: true, workerPool: true, tfjsBackend: true, webgl: true, webgpu: true };
+  const all: Capabilities = { wasm: true, webWorkers: true, workerPool: true, tfjsBackend: true, webgl: true, webgpu: true, webgpuAdapter: true };
 
   it('offers every backend where the browser and the build have it, wasm in the page first', () => {
     const choices = backendChoices(all);
@@ -70,22 +70,31 @@ describe('web demo: backend choices', () => {
       ['js', undefined],
     ]);
     expect(defaultBackend(choices).id).toBe('wasm');
+    expect(choices.map((c) => [c.id, c.options.backend, c.tfjsDevice])).toEqual([
+      ['wasm', 'wasm', undefined],
+      ['wasm-workers', 'wasm', undefined],
+      ['tfjs-webgl', 'tfjs', 'webgl'],
+      ['tfjs-webgpu', 'tfjs', 'webgpu'],
+      ['js', 'js', undefined],
+    ]);
   });
 
   it('disables each missing piece with its reason, the browser first; js is always there', () => {
-    const none: Capabilities = { wasm: false, webWorkers: false, workerPool: false, tfjsBackend: false, webgl: false, webgpu: false };
+    const none: Capabilities = { wasm: false, webWorkers: false, workerPool: false, tfjsBackend: false, webgl: false, webgpu: false, webgpuAdapter: false };
     const reasons = Object.fromEntries(backendChoices(none).map((c) => [c.id, c.disabledReason]));
     expect(reasons).toEqual({
       wasm: 'this browser has no WebAssembly',
       'wasm-workers': 'this browser has no WebAssembly',
-      'tfjs-webgl': 'this build of lrpjs has no tfjs backend yet',
-      'tfjs-webgpu': 'this build of lrpjs has no tfjs backend yet',
+      'tfjs-webgl': 'this build of lrpjs has no tfjs backend',
+      'tfjs-webgpu': 'this build of lrpjs has no tfjs backend',
       js: undefined,
     });
     expect(defaultBackend(backendChoices(none)).id).toBe('js');
     const noGpu = Object.fromEntries(backendChoices({ ...all, webgl: false, webgpu: false, workerPool: false }).map((c) => [c.id, c.disabledReason]));
     expect(noGpu['tfjs-webgl']).toBe('this browser gives no WebGL 2 context');
     expect(noGpu['tfjs-webgpu']).toBe('this browser has no WebGPU (navigator.gpu)');
+    const noAdapter = backendChoices({ ...all, webgpuAdapter: false }).find((c) => c.id === 'tfjs-webgpu')!;
+    expect(noAdapter.disabledReason).toBe('WebGPU gives no adapter here (no GPU, or it is turned off)');
     expect(noGpu['wasm-workers']).toBe('this build of lrpjs has no worker pool yet');
   });
 });

@@ -133,6 +133,14 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
       const why = await page.locator(`#${id}`).getAttribute('aria-describedby');
       expect(await page.locator(`#${why}`).textContent(), id).toMatch(/^unavailable: /);
     }
+    // TensorFlow.js on WebGL (SwiftShader in headless Chromium), loaded on first use through the service worker
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+    before = await runsSoFar(page);
+    await page.locator('#backend-tfjs-webgl').check();
+    await runAfter(page, before);
+    expect(await page.locator('#run-status').textContent()).toContain('TensorFlow.js, WebGL');
+    expect(await predictedClass(page)).toBe(wasmClass);
+    expect((await heatmapStats(page, 'alphabeta')).colours).toBeGreaterThan(5);
     await shot('2-settings');
     before = await runsSoFar(page);
     await page.locator('#backend-wasm').check();
@@ -225,6 +233,12 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
       await runAfter(page, before);
       expect(await predictedClass(page)).toBe('2');
       expect((await heatmapStats(page, 'epsilon-plus-flat')).colours).toBeGreaterThan(5);
+      // TensorFlow.js, fetched on first use before, comes from the cache too
+      const again = await runsSoFar(page);
+      await page.locator('#backend-tfjs-webgl').check();
+      await runAfter(page, again);
+      expect(await page.locator('#run-status').textContent()).toContain('TensorFlow.js, WebGL');
+      expect(await predictedClass(page)).toBe('2');
       expect(await page.locator('#error').textContent()).toBe('');
       await shot('4-offline');
     } finally {

@@ -4,6 +4,7 @@
  * are tested without a browser.
  */
 import type { ExplainerOptions } from '../../src/explainer.js';
+import type { TfjsDevice } from './tfjs-loader.js';
 
 /** What the page found at start-up. */
 export interface Capabilities {
@@ -19,6 +20,8 @@ export interface Capabilities {
   readonly webgl: boolean;
   /** The browser has `navigator.gpu`. */
   readonly webgpu: boolean;
+  /** `navigator.gpu.requestAdapter()` gave an adapter. */
+  readonly webgpuAdapter: boolean;
 }
 
 /** Ids of the backend choices. */
@@ -32,13 +35,16 @@ export interface BackendChoice {
   readonly disabledReason: string | undefined;
   /** The options passed to `createExplainer`. */
   readonly options: ExplainerOptions;
+  /** The tfjs backend to load and activate first (passed to `createExplainer` as `tf`). */
+  readonly tfjsDevice?: TfjsDevice;
 }
 
-const choice = (id: BackendId, label: string, options: ExplainerOptions, reasons: (string | false)[]): BackendChoice => ({
+const choice = (id: BackendId, label: string, options: ExplainerOptions, reasons: (string | false)[], tfjsDevice?: TfjsDevice): BackendChoice => ({
   id,
   label,
   options,
   disabledReason: reasons.find((r): r is string => typeof r === 'string'),
+  ...(tfjsDevice ? { tfjsDevice } : {}),
 });
 
 /** The backend choices for `caps`, in display order (the first available one is the default). */
@@ -51,14 +57,24 @@ export function backendChoices(caps: Capabilities): BackendChoice[] {
       !caps.webWorkers && 'this browser has no Web Workers',
       !caps.workerPool && 'this build of lrpjs has no worker pool yet',
     ]),
-    choice('tfjs-webgl', 'TensorFlow.js, WebGL', { backend: 'wasm' }, [
-      !caps.tfjsBackend && 'this build of lrpjs has no tfjs backend yet',
-      !caps.webgl && 'this browser gives no WebGL 2 context',
-    ]),
-    choice('tfjs-webgpu', 'TensorFlow.js, WebGPU', { backend: 'wasm' }, [
-      !caps.tfjsBackend && 'this build of lrpjs has no tfjs backend yet',
-      !caps.webgpu && 'this browser has no WebGPU (navigator.gpu)',
-    ]),
+    choice(
+      'tfjs-webgl',
+      'TensorFlow.js, WebGL',
+      { backend: 'tfjs' },
+      [!caps.tfjsBackend && 'this build of lrpjs has no tfjs backend', !caps.webgl && 'this browser gives no WebGL 2 context'],
+      'webgl',
+    ),
+    choice(
+      'tfjs-webgpu',
+      'TensorFlow.js, WebGPU',
+      { backend: 'tfjs' },
+      [
+        !caps.tfjsBackend && 'this build of lrpjs has no tfjs backend',
+        !caps.webgpu && 'this browser has no WebGPU (navigator.gpu)',
+        !caps.webgpuAdapter && 'WebGPU gives no adapter here (no GPU, or it is turned off)',
+      ],
+      'webgpu',
+    ),
     choice('js', 'JavaScript (float64 reference), in the page', { backend: 'js' }, []),
   ];
 }

@@ -22,6 +22,7 @@ import { enableOffline } from './offline.js';
 import { clearPrediction, emptyBars, renderPrediction } from './prediction-chart.js';
 import { renderSampleStrip } from './sample-strip.js';
 import { bindSettings } from './settings-form.js';
+import { loadTfjs } from './tfjs-loader.js';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -39,14 +40,21 @@ const showError = (e: unknown): void => {
   byId('error').textContent = e instanceof Error ? e.message : String(e);
 };
 
-const capabilities: Capabilities = {
-  wasm: typeof WebAssembly === 'object',
-  webWorkers: typeof Worker === 'function',
-  workerPool: false,
-  tfjsBackend: (backendNames as readonly string[]).includes('tfjs'),
-  webgl: document.createElement('canvas').getContext('webgl2') !== null,
-  webgpu: 'gpu' in navigator,
-};
+/** What this browser and this build offer; WebGPU counts only where an adapter answers. */
+async function detectCapabilities(): Promise<Capabilities> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
+  return {
+    wasm: typeof WebAssembly === 'object',
+    webWorkers: typeof Worker === 'function',
+    workerPool: false,
+    tfjsBackend: (backendNames as readonly string[]).includes('tfjs'),
+    webgl: document.createElement('canvas').getContext('webgl2') !== null,
+    webgpu: gpu !== undefined,
+    webgpuAdapter: adapter !== null && adapter !== undefined,
+  };
+}
+const capabilities = await detectCapabilities();
 const settings = bindSettings(
   { methods: byId('methods'), cmap: byId('cmap'), normalisation: byId('normalisation'), backends: byId('backends') },
   backendChoices(capabilities),
@@ -80,7 +88,9 @@ async function explainLatest(stale: () => boolean): Promise<void> {
     engine?.engine.dispose();
     engine = null;
     say('run-status')(`Preparing ${chosen.backend.label}…`);
-    engine = { key, engine: inThreadEngine(await createExplainer(model.model, chosen.backend.options)) };
+    const { options, tfjsDevice } = chosen.backend;
+    const tf = tfjsDevice ? await loadTfjs(tfjsDevice) : undefined;
+    engine = { key, engine: inThreadEngine(await createExplainer(model.model, tf ? { ...options, tf } : options)) };
     if (stale()) return;
   }
   const figures = byId('heatmaps');
