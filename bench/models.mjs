@@ -1,6 +1,6 @@
 // Benchmark models with seeded random weights: the toolbox's LeNet-5 architecture (32×32×1) and
 // the 784-1296-1296-1296-10 ReLU MLP, as lrpjs models and as plain weight lists for tfjs.
-import { conv2dLayer, linearLayer, poolLayer, simpleLayer } from '../dist/index.js';
+import { conv2dLayer, inferShapes, linearLayer, poolLayer, simpleLayer } from '../dist/index.js';
 
 function rand(seed) {
   let a = seed >>> 0;
@@ -81,4 +81,21 @@ export function inputBatch(n, inShape, seed = 3) {
   const r = rand(seed);
   const size = inShape.reduce((a, b) => a * b, 1);
   return { data: Float32Array.from({ length: n * size }, () => 2 * r()), shape: [n, ...inShape] };
+}
+
+/**
+ * Multiply-adds of one forward pass of one sample through the weighted nodes (dense, convolution,
+ * depthwise convolution); forward + ε-LRP with z taken from the trace costs twice as many (the
+ * forward product and the transposed product of the relevance step), 4 flops per multiply-add.
+ */
+export function multiplyAdds(model, inShape) {
+  const shapes = inferShapes(model, inShape);
+  let n = 0;
+  model.layers.forEach((layer, i) => {
+    const out = shapes[i + 1].reduce((a, b) => a * b, 1);
+    if (layer.kind === 'linear') n += layer.inputs * layer.outputs;
+    else if (layer.kind === 'conv2d') n += out * layer.filter[0] * layer.filter[1] * layer.filter[2];
+    else if (layer.kind === 'depthwiseconv2d') n += out * layer.filter[0] * layer.filter[1];
+  });
+  return n;
 }
