@@ -189,7 +189,7 @@ export class ForwardPass {
       const mark = ops.mark?.();
       try {
         const t = forwardTrace(pm, ops.tensor(x, this.input.shape));
-        return Float64Array.from(ops.read(walkBackward(pm, t, r0, { kind: 'gradient', mode: 'gradient' }).result));
+        return Float64Array.from(ops.read(walkBackward(pm, t, r0, { kind: 'gradient', mode: 'gradient', ties: plan.gradientTies }).result));
       } finally {
         if (mark !== undefined) ops.release?.(mark);
       }

@@ -23,6 +23,7 @@ describe('Zennit layer maps', () => {
       null, z(rules.zbox(-1, 2)), z(rules.pass()), null, gamma, null, gamma, null, gamma, null, norm, null, norm, null, z(rules.epsilon(1e-6)),
     ]);
     expect(plan.pathSum).toBe('right');
+    expect(plan.gradientTies).toBe('first');
   });
 
   it('EpsilonGammaBox on an MLP: ε on the first dense layer (the toolbox map puts z^B there)', () => {
@@ -48,6 +49,7 @@ describe('Zennit layer maps', () => {
     // Without compat, every node gets the rule (the toolbox's ε default), no definition mark.
     expect(resolveRules(graph, { rule: 'epsilon' }).rules.every((r) => r !== null && r.name === 'epsilon' && r.epsilon === 0.01 && r.definition === undefined)).toBe(true);
     expect(resolveRules(graph, {}).pathSum).toBeUndefined();
+    expect(resolveRules(graph, { compat: 'toolbox' }).gradientTies).toBeUndefined();
   });
 
   it("a caller's composite object: its rules under Zennit's definition, Zennit's map where it gives none", () => {

@@ -202,6 +202,27 @@ describe("Zennit's Norm on pools and additions", () => {
   });
 });
 
+describe('compat zennit for methods: PyTorch-style max-pool ties', () => {
+  // The input straight into a max pool: windows [0, 0] and [5, 5] carry a gradient at tied maxima.
+  const c: Case = { model: { layers: [poolLayer('maxpool', [1, 2], [1, 2])] }, x: [0, 0, 5, 5], inShape: [1, 4, 1], r0: [3, 2], outShape: [1, 2, 1] };
+  for (const method of ['gradient', 'gradient-x-input', 'deconvnet', 'guided-backprop'] as const) {
+    it(`${method}: each window's signal to its first maximum (the toolbox splits it)`, async () => {
+      const times = method === 'gradient-x-input' ? [0, 0, 5, 5] : [1, 1, 1, 1];
+      for (const backend of ['js', 'wasm'] as const) {
+        expectClose(await relevance(c, { method, compat: 'zennit' }, backend), [3, 0, 2, 0].map((v, i) => v * times[i]!), 0);
+      }
+      expectClose(await relevance(c, { method }), [1.5, 1.5, 1, 1].map((v, i) => v * times[i]!), 0);
+    });
+  }
+
+  it('integrated gradients and global max pooling too', async () => {
+    const global: Case = { model: { layers: [{ kind: 'globalmaxpool' }] }, x: [5, 1, 5, 5], inShape: [2, 2, 1], r0: [2] };
+    // f = max(x) is homogeneous: every path point has the same tied maxima; IG = x ⊙ gradient.
+    expectClose(await relevance(global, { method: 'integrated-gradients', steps: 4, compat: 'zennit' }), [10, 0, 0, 0], 1e-12);
+    expectClose(await relevance(global, { method: 'integrated-gradients', steps: 4 }), [10 / 3, 0, 10 / 3, 10 / 3], 1e-12);
+  });
+});
+
 describe('compat zennit for methods: integrated gradients by the right-hand sum', () => {
   it('α = k/n (Zennit) instead of the midpoints (k − ½)/n', async () => {
     // f(x) = tanh(x), x = 1.5, R0 = 1, n = 2 steps: IG = x·(f'(α₁x) + f'(α₂x))/2, f' = 1 − tanh².

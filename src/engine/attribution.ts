@@ -59,6 +59,7 @@ export function attribute<T>(
   // The layer input on the host, downloaded only by the methods that use it.
   const input = (): Float64Array => host(trace.acts[stopAt]);
   const walk = (how: WalkMode, keep = false) => walkBackward(pm, trace, R0, how, stopAt, keep);
+  const ties = plan.gradientTies ?? 'split';
   switch (method) {
     case 'lrp': {
       const w = walk({ kind: 'lrp', plan }, true);
@@ -67,16 +68,16 @@ export function attribute<T>(
     case 'gradient':
     case 'deconvnet':
     case 'guided-backprop': {
-      const w = walk({ kind: 'gradient', mode: method }, true);
+      const w = walk({ kind: 'gradient', mode: method, ties }, true);
       return { result: host(w.result), shape: inShape, layers: w.layers };
     }
     case 'gradient-x-input': {
-      const g = host(walk({ kind: 'gradient', mode: 'gradient' }).result);
+      const g = host(walk({ kind: 'gradient', mode: 'gradient', ties }).result);
       const x = input();
       return { result: g.map((v, i) => v * x[i]), shape: inShape, layers: null };
     }
     case 'sensitivity': {
-      const g = host(walk({ kind: 'gradient', mode: 'gradient' }).result);
+      const g = host(walk({ kind: 'gradient', mode: 'gradient', ties }).result);
       return sensitivity(g, inShape);
     }
     case 'integrated-gradients': {

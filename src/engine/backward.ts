@@ -6,10 +6,14 @@ import type { Trace } from './forward.js';
 import type { GradientMode } from './grad-step.js';
 import { gradNodeStep, lrpNodeStep } from './node-steps.js';
 import { checkRelevanceFinite } from './numeric-check.js';
+import type { MaxTies } from './ops.js';
 import type { PreparedModel } from './prepared.js';
 
 /** How the walk treats each layer: LRP rules, or one of the gradient-family maps. */
-export type WalkMode = { readonly kind: 'lrp'; readonly plan: RulePlan } | { readonly kind: 'gradient'; readonly mode: GradientMode };
+export type WalkMode =
+  | { readonly kind: 'lrp'; readonly plan: RulePlan }
+  /** `ties`: how max pools route tied maxima (default `'split'`, see `Ops.maxRoute`). */
+  | { readonly kind: 'gradient'; readonly mode: GradientMode; readonly ties?: MaxTies };
 
 /** Result of a backward walk: the signal at `acts` index `stopAt`, and optionally at every index above it. */
 export interface Walk<T> {
@@ -55,7 +59,7 @@ export function walkBackward<T>(pm: PreparedModel<T>, trace: Trace<T>, R0: T, ho
     const R = pending[i + 1];
     pending[i + 1] = undefined;
     if (R === undefined) continue;
-    const shares = how.kind === 'lrp' ? lrpNodeStep(pm, trace, i, R, how.plan.rules[i] ?? null) : gradNodeStep(pm, trace, i, R, how.mode);
+    const shares = how.kind === 'lrp' ? lrpNodeStep(pm, trace, i, R, how.plan.rules[i] ?? null) : gradNodeStep(pm, trace, i, R, how.mode, how.ties);
     const sources = trace.sources[i]!;
     shares.forEach((share, s) => {
       const k = sources[s]!;

@@ -1,4 +1,5 @@
 import { type Trace, inputIndex } from './forward.js';
+import type { MaxTies } from './ops.js';
 import type { PreparedModel } from './prepared.js';
 import { averageInsideT } from './window-counts.js';
 
@@ -9,9 +10,10 @@ export type GradientMode = 'gradient' | 'deconvnet' | 'guided-backprop';
  * Sends the signal `G` back through single-input node `i`: the transpose of the node's Jacobian
  * (vector-Jacobian product), except at ReLU (and ReLU6) where deconvnet passes `max(G, 0)` (Zeiler
  * & Fergus 2014) and guided backprop `max(G, 0) ⊙ [x > 0]` (Springenberg et al. 2015); ReLU6 and
- * clip mask the signal where their input is outside `(min, max)`.
+ * clip mask the signal where their input is outside `(min, max)`. Max pools route tied maxima by
+ * `ties` (`Ops.maxRoute`).
  */
-export function gradStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G: T, mode: GradientMode): T {
+export function gradStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G: T, mode: GradientMode, ties: MaxTies = 'split'): T {
   const { ops } = pm;
   const layer = pm.model.layers[i]!;
   const src = inputIndex(trace, i);
@@ -46,8 +48,8 @@ export function gradStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G:
     case 'avgpool':
       return layer.excludePadding ? averageInsideT(ops, G, g) : scaled(ops.windowSumT(G, g), 1 / (g.kH * g.kW));
     case 'globalavgpool': return scaled(consume(pooled(G), (v) => ops.windowSumT(v, g)), 1 / (g.kH * g.kW));
-    case 'maxpool': return ops.maxRoute(x, y, G, g);
-    case 'globalmaxpool': return consume(pooled(y), (yv) => consume(pooled(G), (gv) => ops.maxRoute(x, yv, gv, g)));
+    case 'maxpool': return ops.maxRoute(x, y, G, g, ties);
+    case 'globalmaxpool': return consume(pooled(y), (yv) => consume(pooled(G), (gv) => ops.maxRoute(x, yv, gv, g, ties)));
     case 'flatten':
     case 'reshape':
     case 'identity':

@@ -6,6 +6,7 @@ import { repeatPerSample, sizeOf } from '../tensor.js';
 import type { Trace } from './forward.js';
 import { type GradientMode, gradStep } from './grad-step.js';
 import { lrpStep, maskedRelevance } from './lrp-step.js';
+import type { MaxTies } from './ops.js';
 import { type PreparedModel, modifyValue } from './prepared.js';
 import { type InputMode, ruleGroups } from './rule-terms.js';
 
@@ -113,10 +114,10 @@ export function lrpNodeStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number,
 }
 
 /** Gradient-family signal of node `i` for each of its inputs: `add` hands each the same signal, `concat` slices it. */
-export function gradNodeStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G: T, mode: GradientMode): T[] {
+export function gradNodeStep<T>(pm: PreparedModel<T>, trace: Trace<T>, i: number, G: T, mode: GradientMode, ties: MaxTies = 'split'): T[] {
   const layer = pm.model.layers[i]!;
   if (layer.kind === 'add') return trace.sources[i]!.map(() => G);
   if (layer.kind === 'concat') return concatSplit(pm, trace, i, G);
-  return [gradStep(pm, trace, i, G, mode)];
+  return [gradStep(pm, trace, i, G, mode, ties)];
 }
 
