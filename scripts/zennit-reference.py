@@ -6,7 +6,7 @@ Needs PyTorch and Zennit 1.0, neither of which lrpjs depends on or ships:
 (Zennit imports torchvision; on Debian: apt-get install python3-torch python3-torchvision. With
 torch 1.x, Zennit 1.0's `with_kwargs` forward hooks go through a small shim below.)
 
-It builds three seeded models in PyTorch and writes, in float64 (`model.double()`), Zennit's
+It builds four seeded models in PyTorch and writes, in float64 (`model.double()`), Zennit's
 relevance for every rule, composite and integrated gradients, so that `compat: 'zennit'` in lrpjs
 can be checked against Zennit's own numbers (test/zennit-reference.test.ts):
 
@@ -19,6 +19,9 @@ can be checked against Zennit's own numbers (test/zennit-reference.test.ts):
   torch.onnx.export (eval mode, opset 13, dynamic batch axis) to `dwcnn.onnx`. For Zennit the
   residual addition runs as `zennit.layer.Sum` over the stacked summands (what Zennit's ResNet
   canonizers do), so it gets Norm; the export runs the plain `a + b` (ONNX `Add`). Same numbers.
+- `bncnn`: Conv, BatchNorm2d, ReLU twice, AdaptiveAvgPool2d(1), Flatten, Linear, in an nn.Sequential;
+  every case with Zennit's SequentialMergeBatchNorm canonizer and (`<case>.plain`) without it.
+  Also exported to `bncnn.onnx` (the export folds the BatchNorms into the convolutions).
 
 Weights and inputs are rounded to float32 first, so the float32 ONNX file and the float64 reference
 hold the same values. Per model it writes `<model>.input.npy` (NCHW or [N, D]), `<model>.r0.npy`
@@ -70,8 +73,8 @@ def _torch1_hooks():
         if not assign:
             return load_state_dict(self, state_dict, strict=strict)
         for key, value in state_dict.items():
-            old = self._parameters[key]
-            self._parameters[key] = nn.Parameter(value, requires_grad=old.requires_grad)
+            # Module.__setattr__ also drops an attribute of that name (a canonizer's merged weight).
+            setattr(self, key, nn.Parameter(value, requires_grad=self._parameters[key].requires_grad))
         return None
 
     nn.Module.register_forward_hook = register_forward_hook
@@ -87,6 +90,7 @@ from zennit.composites import (
     layer_map_base,
 )
 from zennit.attribution import Gradient, IntegratedGradients
+from zennit.canonizers import SequentialMergeBatchNorm
 from zennit.layer import Sum
 from zennit.rules import AlphaBeta, Epsilon, Flat, Gamma, Norm, WSquare, ZBox, ZPlus
 from zennit.types import Linear as AnyLinear
@@ -152,9 +156,26 @@ class DwCnn(nn.Module):
         return self.fc(self.flat(h))
 
 
+class BnCnn(nn.Sequential):
+    """Conv, BatchNorm, ReLU twice, AdaptiveAvgPool2d(1), Flatten, Linear: Zennit's
+    SequentialMergeBatchNorm folds each BatchNorm into the convolution before it."""
+
+    def __init__(self):
+        super().__init__(
+            nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+            nn.Conv2d(4, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3),
+        )
+        for bn in (self[1], self[4]):
+            bn.running_mean.uniform_(-0.5, 0.5)
+            bn.running_var.uniform_(0.5, 2.0)
+            bn.weight.data.uniform_(0.5, 1.5)
+            bn.bias.data.uniform_(-0.3, 0.3)
+
+
 def single(rule):
     """A Zennit layer map with `rule` on every dense and convolution module (and Zennit's base map)."""
-    return lambda: LayerMapComposite(layer_map=layer_map_base() + [(AnyLinear, rule)])
+    return lambda **kw: LayerMapComposite(layer_map=layer_map_base() + [(AnyLinear, rule)], **kw)
 
 
 # Case name (file suffix; the lrpjs test maps it to --rule / --composite) → composite factory.
@@ -172,7 +193,7 @@ CASES = {
     'composite-EpsilonPlusFlat': EpsilonPlusFlat,
     'composite-EpsilonAlpha2Beta1': EpsilonAlpha2Beta1,
     'composite-EpsilonAlpha2Beta1Flat': EpsilonAlpha2Beta1Flat,
-    'composite-EpsilonGammaBox': lambda: EpsilonGammaBox(low=LOW, high=HIGH),
+    'composite-EpsilonGammaBox': lambda **kw: EpsilonGammaBox(low=LOW, high=HIGH, **kw),
 }
 
 
@@ -180,8 +201,9 @@ def seeded(model_class, seed):
     torch.manual_seed(seed)
     model = model_class()
     with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(p.float().double().float())  # float32 values (the ONNX file's)
+        for t in [*model.parameters(), *model.buffers()]:
+            if t.is_floating_point():
+                t.copy_(t.float().double().float())  # float32 values (the ONNX file's)
     return model.double().eval()
 
 
@@ -189,9 +211,12 @@ def save(out, name, array):
     np.save(os.path.join(out, name + '.npy'), np.ascontiguousarray(array, dtype=np.float64))
 
 
-def write_model(out, name, model, x):
-    for pname, p in model.named_parameters():
-        save(out, f'{name}.{pname}', p.detach().numpy())
+def write_model(out, name, model, x, canonizers=None):
+    """`canonizers`: a factory of Zennit canonizers; then every case is written twice, `<case>`
+    with them and `<case>.plain` without (BatchNorm then gets Zennit's Pass)."""
+    for pname, p in [*model.named_parameters(), *model.named_buffers()]:
+        if p.is_floating_point():
+            save(out, f'{name}.{pname}', p.detach().numpy())
     save(out, f'{name}.input', x.numpy())
     with torch.no_grad():
         y = model(x)
@@ -199,10 +224,13 @@ def write_model(out, name, model, x):
     r0.scatter_(1, y.argmax(1, keepdim=True), y.gather(1, y.argmax(1, keepdim=True)))
     save(out, f'{name}.r0', r0.numpy())
     save(out, f'{name}.output', y.numpy())
+    variants = [('', None)] if canonizers is None else [('', canonizers), ('.plain', None)]
     for case, make in CASES.items():
-        with Gradient(model=model, composite=make()) as attributor:
-            _, relevance = attributor(x.clone(), r0)
-        save(out, f'{name}.{case}', relevance.detach().numpy())
+        for suffix, canon in variants:
+            composite = make(canonizers=canon()) if canon else make()
+            with Gradient(model=model, composite=composite) as attributor:
+                _, relevance = attributor(x.clone(), r0)
+            save(out, f'{name}.{case}{suffix}', relevance.detach().numpy())
     _, ig = IntegratedGradients(model=model, n_iter=IG_STEPS)(x.clone(), r0)
     save(out, f'{name}.method-integrated-gradients', ig.detach().numpy())
 
@@ -221,13 +249,16 @@ def main():
     dwcnn = seeded(DwCnn, 3)
     write_model(out, 'dwcnn', dwcnn, inputs(2, 3, 8, 8))
 
+    write_model(out, 'bncnn', seeded(BnCnn, 4), inputs(2, 3, 8, 8), canonizers=lambda: [SequentialMergeBatchNorm()])
+
     export = seeded(DwCnn, 3).float()
     export.zennit_sum = False
-    torch.onnx.export(
-        export, torch.zeros(1, 3, 8, 8, dtype=torch.float32), os.path.join(out, 'dwcnn.onnx'), opset_version=13,
-        input_names=['input'], output_names=['logits'], dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}},
-        do_constant_folding=True,
-    )
+    for model_name, module in [('dwcnn', export), ('bncnn', seeded(BnCnn, 4).float())]:
+        torch.onnx.export(
+            module, torch.zeros(1, 3, 8, 8, dtype=torch.float32), os.path.join(out, f'{model_name}.onnx'), opset_version=13,
+            input_names=['input'], output_names=['logits'], dynamic_axes={'input': {0: 'batch'}, 'logits': {0: 'batch'}},
+            do_constant_folding=True,
+        )
     zennit_dir = os.path.dirname(os.path.dirname(os.path.abspath(zennit.__file__)))
     commit = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=zennit_dir, capture_output=True, text=True).stdout.strip()
     versions = {

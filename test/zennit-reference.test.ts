@@ -21,7 +21,7 @@ function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return diff / scale;
 }
 
-const models = ['mlp', 'pools', 'dwcnn'] as const;
+const models = ['mlp', 'pools', 'dwcnn', 'bncnn'] as const;
 
 describe('compat zennit reproduces Zennit 1.0', () => {
   it('the fixtures record their versions', () => {
@@ -53,31 +53,50 @@ describe('compat zennit reproduces Zennit 1.0', () => {
     }
   }
 
-  // The done-when check: the same CNN as PyTorch exported it (torch.onnx.export, opset 13, dynamic
-  // batch), loaded by lrpjs's ONNX importer, explained on NCHW inputs as they are.
+  // BatchNorm: folded into the convolution before it (lrpjs's canonize, on by default) as Zennit's
+  // SequentialMergeBatchNorm does (the `bncnn.<case>` files, checked above), or kept as a node that
+  // passes relevance on, as Zennit's layer map does without a canonizer (`bncnn.<case>.plain`).
   for (const backend of ['js', 'wasm'] as const) {
-    it(`dwcnn.onnx (torch.onnx.export) on ${backend}: Zennit's numbers for every case ≤ ${TOLERANCE[backend]}`, async () => {
-      const model = await loadModel(`${ZENNIT_DIR}dwcnn.onnx`);
-      expect(model.layers.some((l) => l.kind === 'depthwiseconv2d')).toBe(true);
-      expect(model.layers.some((l) => l.kind === 'add')).toBe(true);
-      const ex = await createExplainer(model, { backend });
-      const x = fixture('dwcnn.input');
+    it(`bncnn without canonizing on ${backend}: BatchNorm passes relevance (Zennit's Pass) ≤ ${TOLERANCE[backend]}`, async () => {
       const errors: Record<string, number> = {};
-      try {
-        const y = ex.forward(x);
-        // The ONNX weights are the float32 values of the float64 reference: the same logits.
-        expect(maxRelError(y.output.data, fixture('dwcnn.output').data)).toBeLessThan(backend === 'js' ? 1e-12 : 1e-5);
-        y.dispose();
-        for (const name of zennitVersions.cases) {
-          const out = ex.explain(x, { ...caseOptions(name), initial: fixture('dwcnn.r0') });
-          expect(out.relevance.shape).toEqual(x.shape);
-          errors[name] = maxRelError(out.relevance.data, fixture(`dwcnn.${name}`).data);
-        }
-      } finally {
-        ex.dispose();
+      for (const name of zennitVersions.cases.filter((c) => !c.startsWith('method-'))) {
+        errors[name] = maxRelError(await zennitCase('bncnn', name, backend, false), fixture(`bncnn.${name}.plain`).data);
       }
       expect(Object.entries(errors).filter(([, e]) => !(e <= TOLERANCE[backend])), JSON.stringify(errors)).toEqual([]);
     });
+  }
+
+  // The done-when check: the same CNN as PyTorch exported it (torch.onnx.export, opset 13, dynamic
+  // batch), loaded by lrpjs's ONNX importer, explained on NCHW inputs as they are. bncnn.onnx: the
+  // export folds each BatchNorm into its convolution in float32 (Zennit merges in float64), so its
+  // logits carry float32 rounding (1e-6 instead of 1e-12).
+  for (const [model, forwardTol] of [['dwcnn', 1e-12], ['bncnn', 1e-6]] as const) {
+    for (const backend of ['js', 'wasm'] as const) {
+      it(`${model}.onnx (torch.onnx.export) on ${backend}: Zennit's numbers for every case ≤ ${TOLERANCE[backend]}`, async () => {
+        const onnx = await loadModel(`${ZENNIT_DIR}${model}.onnx`);
+        if (model === 'dwcnn') {
+          expect(onnx.layers.some((l) => l.kind === 'depthwiseconv2d')).toBe(true);
+          expect(onnx.layers.some((l) => l.kind === 'add')).toBe(true);
+        }
+        const ex = await createExplainer(onnx, { backend });
+        const x = fixture(`${model}.input`);
+        const errors: Record<string, number> = {};
+        try {
+          const y = ex.forward(x);
+          // The ONNX weights are the float32 values of the float64 reference: the same logits.
+          expect(maxRelError(y.output.data, fixture(`${model}.output`).data)).toBeLessThan(backend === 'js' ? forwardTol : 1e-5);
+          y.dispose();
+          for (const name of zennitVersions.cases) {
+            const out = ex.explain(x, { ...caseOptions(name), initial: fixture(`${model}.r0`) });
+            expect(out.relevance.shape).toEqual(x.shape);
+            errors[name] = maxRelError(out.relevance.data, fixture(`${model}.${name}`).data);
+          }
+        } finally {
+          ex.dispose();
+        }
+        expect(Object.entries(errors).filter(([, e]) => !(e <= TOLERANCE[backend])), JSON.stringify(errors)).toEqual([]);
+      });
+    }
   }
 
   it('without compat the same cases give the toolbox numbers, measurably apart', async () => {

@@ -81,8 +81,18 @@ function depthwise(model: string, name: string, pad: number): Layer {
   return { kind: 'depthwiseconv2d', filter: [kh, kw, c, 1], stride: [1, 1], padding: [pad, pad, pad, pad], weights: convWeights(w), bias: fixture(`${model}.${name}.bias`).data };
 }
 
+/** PyTorch BatchNorm2d (inference, ε = 1e-5) as lrpjs's per-channel affine node. */
+function batchnorm(model: string, name: string): Layer {
+  const gamma = fixture(`${model}.${name}.weight`).data;
+  const beta = fixture(`${model}.${name}.bias`).data;
+  const mean = fixture(`${model}.${name}.running_mean`).data;
+  const variance = fixture(`${model}.${name}.running_var`).data;
+  const scale = gamma.map((g, c) => g / Math.sqrt(variance[c]! + 1e-5));
+  return { kind: 'batchnorm', scale, shift: beta.map((b, c) => b - mean[c]! * scale[c]!) };
+}
+
 /** The reference models, rebuilt from their weights. */
-export const zennitModels: Record<'mlp' | 'pools' | 'dwcnn', () => Model> = {
+export const zennitModels: Record<'mlp' | 'pools' | 'dwcnn' | 'bncnn', () => Model> = {
   mlp: () => ({ layers: [dense('mlp', 'fc1'), { kind: 'relu' }, dense('mlp', 'fc2'), { kind: 'relu' }, dense('mlp', 'fc3')] }),
   pools: () => ({
     layers: [
@@ -112,6 +122,13 @@ export const zennitModels: Record<'mlp' | 'pools' | 'dwcnn', () => Model> = {
       /* 15 */ dense('dwcnn', 'fc'),
     ],
   }),
+  bncnn: () => ({
+    layers: [
+      conv('bncnn', '0', 1, 1), batchnorm('bncnn', '1'), { kind: 'relu' },
+      conv('bncnn', '3', 1, 1), batchnorm('bncnn', '4'), { kind: 'relu' },
+      { kind: 'globalavgpool' }, dense('bncnn', '8'),
+    ],
+  }),
 };
 
 /** The explain options of a reference case (file suffix), under `compat: 'zennit'`. */
@@ -128,13 +145,13 @@ export function caseOptions(name: string): ExplainOptions {
 }
 
 /** Relevance of one reference case in the fixture's layout (NCHW for images). */
-export async function zennitCase(model: keyof typeof zennitModels, name: string, backend: 'js' | 'wasm'): Promise<Float64Array> {
+export async function zennitCase(model: keyof typeof zennitModels, name: string, backend: 'js' | 'wasm', canonize = true): Promise<Float64Array> {
   const x = fixture(`${model}.input`);
   const r0 = fixture(`${model}.r0`);
   const image = x.shape.length === 4;
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const input = image ? { data: transposeImage(x.data, x.shape), shape: [n, h, w, c] } : x;
-  const ex = await createExplainer(zennitModels[model](), { backend });
+  const ex = await createExplainer(zennitModels[model](), { backend, canonize });
   try {
     const out = ex.explain(input, { ...caseOptions(name), initial: r0 });
     const data = Float64Array.from(out.relevance.data);
