@@ -38,6 +38,11 @@ describe('wasm backend equals the js backend (float32 vs float64) on random mode
       { composite: 'EpsilonGammaBox', compositeOptions: { low: -3, high: 3 } },
       { formula: { code: 102, auxLayer: 0 } },
       { rule: 'epsilon=0.01', layerRules: { 0: 'ww', 3: 'alphabeta=2' } },
+      // Zennit's definitions (stabiliser 1e-6 everywhere, γ masked by the sign of z, first-maximum ties).
+      ...rulesToCheck.map((rule) => ({ rule, compat: 'zennit' as const })),
+      { composite: 'EpsilonGammaBox', compositeOptions: { low: -3, high: 3 }, compat: 'zennit' as const },
+      { composite: 'EpsilonAlpha2Beta1Flat', compat: 'zennit' as const },
+      ...methods.map((method) => ({ method, compat: 'zennit' as const })),
     ];
     for (const spec of specs) {
       const rj = pj.explain(spec).relevance.data;
