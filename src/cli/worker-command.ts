@@ -29,7 +29,6 @@ export async function workerCommand(argv: readonly string[], io: CliIo): Promise
   const lockMs = integerOption(args, 'lock-ms', 100, 3_600_000) ?? 30_000;
   const concurrency = integerOption(args, 'concurrency', 1, 256) ?? 1;
   const stop = new Promise<void>(() => undefined); // a signal ends the process (bin.ts removes temporary files)
-  io.err(`worker on redis://${address.host}:${address.port}/${address.name}\n`);
   const jobs = await runWorker(address, { lockMs, concurrency, settingsOf: settingsFromWords, log: (line) => io.err(line), stop });
   io.err(`worker stopped after ${jobs} jobs\n`);
   return 0;

@@ -9,7 +9,7 @@ import type { Job } from 'bullmq';
 import { type BatchRunner, createBatchRunner } from '../batch-runner.js';
 import type { BatchSettings } from '../settings.js';
 import { type BatchJobData, connectionOf, loadBullmq } from './bullmq-jobs.js';
-import type { QueueAddress } from './queue-url.js';
+import { type QueueAddress, showQueue } from './queue-url.js';
 import { pingRedis } from './redis-ping.js';
 
 /** Options of {@link runWorker}. */
@@ -32,6 +32,7 @@ export const MAX_STALLED = 5;
 /** Runs a worker until `options.stop` resolves; returns the number of jobs it completed. */
 export async function runWorker(a: QueueAddress, options: WorkerOptions): Promise<number> {
   await pingRedis(a);
+  options.log(`worker on ${showQueue(a)}\n`);
   const { Worker } = await loadBullmq();
   const runners = new Map<string, Promise<BatchRunner>>();
   let done = 0;
