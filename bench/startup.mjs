@@ -38,6 +38,7 @@ function measure(args) {
   return { wall: med(wall), wallBest: Math.min(...wall), cpu: med(cpu), cpuBest: cpu.length ? Math.min(...cpu) : Number.NaN };
 }
 
+/** @type {[string, string[]][]} */
 const rows = [
   ['node -e 0', ['-e', '0']],
   ['lrp explain, one LeNet-5 digit', [join(root, 'dist/cli.js'), 'explain', '--model', join(root, 'models/mnist-cnn.txt'), '--input', one, '--out', join(dir, 'R.npy')]],
