@@ -148,9 +148,16 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     expect(problems).toEqual([]);
   });
 
-  it('opens a toolbox model, a tfjs model.json with its shards, an ONNX model and an image through the file input', async () => {
+  it('opens a toolbox model (dropped), a tfjs model.json with its shards, an ONNX model and an image (file input)', async () => {
+    // dropped on the drop zone
     let before = await runsSoFar(page);
-    await page.locator('#file').setInputFiles(join(projectRoot, 'models', 'mnist-mlp.txt'));
+    const text = readFileSync(join(projectRoot, 'models', 'mnist-mlp.txt'), 'utf8');
+    const dropped = await page.evaluateHandle((t) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([t], 'mnist-mlp.txt', { type: 'text/plain' }));
+      return dt;
+    }, text);
+    await page.dispatchEvent('#drop', 'drop', { dataTransfer: dropped });
     await runAfter(page, before);
     expect(await page.locator('#model-summary').textContent()).toMatch(/^mnist-mlp\.txt: 7 layers, input \[784\]/);
     expect(await page.locator('#layers tbody tr').count()).toBe(7);
