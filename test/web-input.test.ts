@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createExplainer } from '../src/explainer.js';
 import { loadModel } from '../src/io/load-model.js';
 import { heatmaps } from '../src/render/heatmap.js';
-import { linearLayer, sequential, simpleLayer } from '../src/model/build.js';
+import { conv2dLayer, linearLayer, sequential, simpleLayer } from '../src/model/build.js';
 import { classBars } from '../web/src/class-scores.js';
 import { emptyGrid, gridFromValues, hasInk, paintSegment } from '../web/src/ink-grid.js';
 import { layerRows } from '../web/src/layer-table.js';
@@ -76,6 +76,12 @@ describe('web demo: the model input as an image', () => {
     expect(heatmaps(relevance, { ...heatmapLayout(g) })[0]).toMatchObject({ width: 8, height: 8 });
     explainer.dispose();
     expect(layerRows(model, g.sampleShape)[0]).toMatchObject({ name: 'Convolution (conv1)', output: '[8, 8, 4]' });
+  });
+
+  it('shows an image model that takes any size from a minimum the 28 × 28 pad; where 28 does not fit, its smallest size', () => {
+    const conv = (k: number) => conv2dLayer([k, k, 1, 2], [1, 1], new Float64Array(k * k * 2).fill(0.1), new Float64Array(2));
+    expect(inputGeometry(sequential([conv(3), simpleLayer('relu')]))).toMatchObject({ height: 28, width: 28, channels: 1, sampleShape: [28, 28, 1] });
+    expect(inputGeometry(sequential([conv(31)]))).toMatchObject({ height: 31, width: 31, sampleShape: [31, 31, 1] });
   });
 
   it('refuses a flat input that is no square image, naming the shape', () => {

@@ -5,6 +5,7 @@
 import { LrpError } from '../../src/errors.js';
 import { expectedInput } from '../../src/model/expected-input.js';
 import type { Model } from '../../src/model/layers.js';
+import { inferShapes } from '../../src/model/shapes.js';
 import type { HeatmapOptions } from '../../src/render/heatmap.js';
 import { showShape, type Tensor } from '../../src/tensor.js';
 import type { InkGrid } from './ink-grid.js';
@@ -28,12 +29,13 @@ function offsetOf(g: InputGeometry): (y: number, x: number, c: number) => number
 
 /**
  * The image geometry of `model`'s input: the shape its file declares, else the one its layers fix
- * (`[784]` is read as a 28 × 28 image; `[C, H, W]` for a model taking NCHW). `E_SHAPE` where no
- * image fits (a flat input that is not a square number of values, an unknown size).
+ * (`[784]` is read as a 28 × 28 image; `[C, H, W]` for a model taking NCHW), 28 × 28 for an image
+ * model that takes any size from a smaller minimum. `E_SHAPE` where no image fits (a flat input
+ * that is not a square number of values, an unknown size).
  */
 export function inputGeometry(model: Model): InputGeometry {
   const expected = expectedInput(model);
-  const shape = expected.example;
+  const shape = drawingSize(model, expected.example);
   if (!shape) throw new LrpError('E_SHAPE', `the model takes input ${expected.shape}; the page needs a known image size`, 'model input');
   if (shape.length === 3 && model.inputLayout === 'nchw') return { height: shape[1]!, width: shape[2]!, channels: shape[0]!, sampleShape: shape, channelsFirst: true };
   if (shape.length === 3) return { height: shape[0]!, width: shape[1]!, channels: shape[2]!, sampleShape: shape };
@@ -43,6 +45,22 @@ export function inputGeometry(model: Model): InputGeometry {
     if (side * side === shape[0]) return { height: side, width: side, channels: 1, sampleShape: shape };
   }
   throw new LrpError('E_SHAPE', `the model takes input ${showShape(shape)}, which the page cannot show as an image`, 'model input');
+}
+
+/** The pad's side: an image model that takes any size from a minimum is shown it at this size (where it fits). */
+const PAD_SIDE = 28;
+
+/** `example`, or for an image model whose size is not fixed (no declared input), the same at the pad's size where that fits. */
+function drawingSize(model: Model, example: readonly number[] | undefined): readonly number[] | undefined {
+  if (model.inputShape || example?.length !== 3 || model.inputLayout === 'nchw') return example;
+  const padSized = [PAD_SIDE, PAD_SIDE, example[2]!];
+  try {
+    inferShapes(model, padSized);
+    return padSized;
+  } catch (e) {
+    if (e instanceof LrpError) return example;
+    throw e;
+  }
 }
 
 /** Bilinear sample of a `side × side` grid at (x, y) in cell units (centres at i + 0.5), edges clamped. */
