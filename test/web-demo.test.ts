@@ -12,7 +12,7 @@ import { onnxBytes } from './support/onnx-builder.js';
 import { onnxCases } from './support/onnx-cases.js';
 import { seedWeights } from './support/tfjs-models.js';
 import { loadTf, saveArtifacts, writeTfjsModel } from './support/tfjs-save.js';
-import { builtWeb, drawStroke, heatmapStats, layoutBoxes, lowContrastText, predictedClass, unlabelledControls, runAfter, runsSoFar, webDemoDir, webScreenshots } from './support/web-demo.js';
+import { BROWSER_TEST_MS, builtWeb, drawStroke, heatmapStats, layoutBoxes, lowContrastText, predictedClass, unlabelledControls, runAfter, runsSoFar, webDemoDir, webScreenshots } from './support/web-demo.js';
 
 // The offline demo page (npm run build:web) in headless Chromium, served on 127.0.0.1 under /demo/:
 // drawing, keyboard use, every setting, opening models and images, and a reload with the network off.
@@ -47,7 +47,7 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     page.on('console', (m) => void (m.type() === 'error' && problems.push(`console: ${m.text()}`)));
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('request', (r) => hosts.add(new URL(r.url()).host));
-  });
+  }, BROWSER_TEST_MS);
   afterAll(async () => {
     await browser?.close();
     server?.close();
@@ -56,7 +56,7 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
 
   it('draws a stroke with the mouse: a prediction and non-blank heatmaps with their times, and nothing on the page moves', async () => {
     await page.goto(`${originOf(server)}/demo/index.html`);
-    await page.waitForSelector('body[data-loaded]', { timeout: 60_000 });
+    await page.waitForSelector('body[data-loaded]', { timeout: 120_000 });
     const empty = await layoutBoxes(page);
     expect(Object.keys(empty).filter((k) => k.startsWith('#scores li'))).toHaveLength(10);
     expect(Object.keys(empty).filter((k) => k.startsWith('#heatmaps figure canvas'))).toHaveLength(4);
@@ -76,12 +76,12 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     expect(await layoutBoxes(page)).toEqual(empty);
     await shot('1-drawn');
     expect(problems).toEqual([]);
-  });
+  }, BROWSER_TEST_MS);
 
   it('labels every control and draws all text at a contrast of at least 4.5:1 (WCAG AA)', async () => {
     expect(await unlabelledControls(page)).toEqual([]);
     expect(await lowContrastText(page, 4.5)).toEqual([]);
-  });
+  }, BROWSER_TEST_MS);
 
   it('is usable from the keyboard: picks a held-out digit and draws with the arrow keys', async () => {
     await page.locator('#samples button[data-index="0"]').focus();
@@ -104,7 +104,7 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     expect(await predictedClass(page)).toMatch(/^\d$/);
     expect((await heatmapStats(page, 'epsilon')).nonWhite).toBeGreaterThan(5);
     expect(problems).toEqual([]);
-  });
+  }, BROWSER_TEST_MS);
 
   it('switches rule, colormap and backend; backends this browser or build lacks are disabled with the reason', async () => {
     let before = await runsSoFar(page);
@@ -134,7 +134,7 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
       expect(await page.locator(`#${why}`).textContent(), id).toMatch(/^unavailable: /);
     }
     // TensorFlow.js on WebGL (SwiftShader in headless Chromium), loaded on first use through the service worker
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 120_000 });
     before = await runsSoFar(page);
     await page.locator('#backend-tfjs-webgl').check();
     await runAfter(page, before);
@@ -146,7 +146,7 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     await page.locator('#backend-wasm').check();
     await runAfter(page, before);
     expect(problems).toEqual([]);
-  });
+  }, BROWSER_TEST_MS);
 
   it('opens a toolbox model (dropped), a tfjs model.json with its shards, an ONNX model and an image (file input)', async () => {
     // dropped on the drop zone
@@ -199,7 +199,7 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     expect(await page.locator('#error').textContent()).toContain('broken.txt');
     expect(await page.locator('#model-summary').textContent()).toMatch(/^mnist-cnn\.txt/);
     expect(problems).toEqual([]);
-  });
+  }, BROWSER_TEST_MS);
 
   it('fits a phone screen (no sideways scrolling) and draws with a finger (touch events)', async () => {
     const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
@@ -209,7 +209,7 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
       p.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
       p.on('pageerror', (e) => errors.push(e.message));
       await p.goto(`${originOf(server)}/demo/index.html`);
-      await p.waitForSelector('body[data-loaded]', { timeout: 60_000 });
+      await p.waitForSelector('body[data-loaded]', { timeout: 120_000 });
       expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
       const box = (await p.locator('#pad').boundingBox())!;
       const cdp = await phone.newCDPSession(p);
@@ -227,14 +227,14 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     } finally {
       await phone.close();
     }
-  });
+  }, BROWSER_TEST_MS);
 
   it('works offline after the first load: reloaded with the network off, it still explains', async () => {
-    await page.waitForSelector('body[data-offline="ready"]', { timeout: 60_000 });
+    await page.waitForSelector('body[data-offline="ready"]', { timeout: 120_000 });
     await context.setOffline(true);
     try {
       await page.reload();
-      await page.waitForSelector('body[data-loaded]', { timeout: 60_000 });
+      await page.waitForSelector('body[data-loaded]', { timeout: 120_000 });
       const before = await runsSoFar(page);
       await page.locator('#samples button[data-index="2"]').click();
       await runAfter(page, before);
@@ -253,5 +253,5 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     }
     expect(problems).toEqual([]);
     expect([...hosts]).toEqual([new URL(originOf(server)).host]);
-  });
+  }, BROWSER_TEST_MS);
 });

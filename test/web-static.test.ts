@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium } from './support/browser-harness.js';
 import { chromium, describeWith, requirement } from './support/requirements.js';
-import { builtWeb, predictedClass, runAfter, runsSoFar, webDemoDir } from './support/web-demo.js';
+import { BROWSER_TEST_MS, builtWeb, predictedClass, runAfter, runsSoFar, webDemoDir } from './support/web-demo.js';
 
 /** Every file under `dir`, relative, with `/` separators. */
 function filesUnder(dir: string, root = dir): string[] {
@@ -30,7 +30,7 @@ describeWith(builtWeb, 'the built demo folder (dist-web/)', () => {
     expect(precached).toEqual(expect.arrayContaining(['index.html', 'models/mnist-cnn.txt.gz', 'models/mnist-mlp.txt.gz', 'models/digits.npy.gz']));
     expect(bytes([...precached, 'sw.js'])).toBeLessThan(1_500_000);
     for (const f of onDemand) expect(f).toMatch(/^assets\/tfjs-.*\.js$/);
-  });
+  }, BROWSER_TEST_MS);
 
   it('uses relative URLs only, and its service worker caches every other file under a versioned name', () => {
     const html = readFileSync(join(webDemoDir, 'index.html'), 'utf8');
@@ -45,7 +45,7 @@ describeWith(builtWeb, 'the built demo folder (dist-web/)', () => {
       expect(js, f).not.toMatch(/from\s*["']node:/);
       expect(js, f).not.toMatch(/["']\/assets\//);
     }
-  });
+  }, BROWSER_TEST_MS);
 });
 
 const python3 = requirement('python3', spawnSync('python3', ['--version']).status === 0, 'no python3 on PATH');
@@ -68,7 +68,7 @@ describeWith([chromium, builtWeb, python3], 'the demo folder copied elsewhere, s
       });
       server.on('exit', (code) => reject(new Error(`python3 http.server exited (${code}): ${out}`)));
     });
-  });
+  }, BROWSER_TEST_MS);
   afterAll(() => {
     server?.kill();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -82,15 +82,15 @@ describeWith([chromium, builtWeb, python3], 'the demo folder copied elsewhere, s
       page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())));
       page.on('pageerror', (e) => problems.push(e.message));
       await page.goto(`${origin}/`);
-      await page.waitForSelector('body[data-loaded]', { timeout: 60_000 });
+      await page.waitForSelector('body[data-loaded]', { timeout: 120_000 });
       const before = await runsSoFar(page);
       await page.locator('#samples button[data-index="5"]').click();
       await runAfter(page, before);
       expect(await predictedClass(page)).toBe('5');
-      await page.waitForSelector('body[data-offline="ready"]', { timeout: 60_000 });
+      await page.waitForSelector('body[data-offline="ready"]', { timeout: 120_000 });
       expect(problems).toEqual([]);
     } finally {
       await browser.close();
     }
-  });
+  }, BROWSER_TEST_MS);
 });

@@ -10,6 +10,9 @@ export const webDemoDir = join(projectRoot, 'dist-web');
 /** The built demo page is present. */
 export const builtWeb: Requirement = requirement('dist-web', existsSync(join(webDemoDir, 'index.html')), 'dist-web/ missing (run npm run build:web)');
 
+/** Time allowed to each browser test and its set-up: generous, for a loaded machine (never an assertion on speed). */
+export const BROWSER_TEST_MS = 300_000;
+
 /** Where the browser tests save screenshots (gitignored). */
 export const webScreenshots = join(projectRoot, 'test-output', 'web');
 
@@ -20,7 +23,7 @@ export function runsSoFar(page: Page): Promise<number> {
 
 /** Waits until the page has finished more than `before` runs (a run starts after each change of input, model or setting). */
 export async function runAfter(page: Page, before: number): Promise<void> {
-  await page.waitForFunction((n) => Number(document.body.dataset.runs ?? 0) > n, before, { timeout: 60_000 });
+  await page.waitForFunction((n) => Number(document.body.dataset.runs ?? 0) > n, before, { timeout: 120_000 });
 }
 
 /** Drags the mouse through `points` (grid cells of the 28 × 28 pad, fractions allowed). */
