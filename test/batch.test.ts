@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ import { readNpy, writeNpy } from '../src/io/npy.js';
 import { encodePng } from '../src/render/png.js';
 import { digitBytes, digitModel, filesUnder, greyRgba, writeDigitPngs, writeDigitStack } from './support/digit-images.js';
 import { built, describeWith } from './support/requirements.js';
-import { ended, runCli, spawnCli } from './support/run-cli.js';
+import { cliBinary, ended, runCli, spawnCli } from './support/run-cli.js';
+import { projectRoot } from './fixtures.js';
 
 // `lrp batch` on one machine: the same numbers and pictures as `lrp explain`, restartable,
 // shardable, and every bad input failing alone with a line in errors.csv.
@@ -276,6 +278,28 @@ describe('restartable and shardable', () => {
     expect([...results(again).keys()].sort()).toEqual([...results(out).keys()].filter((k) => k.startsWith('imgs/')).filter((k) => existsSync(join(again, k))).sort());
     expect(results(again).size).toBe(counts[1]! * 2);
   });
+});
+
+describeWith(built('cli.js'), 'lazy loading', () => {
+  it('a local run of PNGs never imports bullmq, ioredis or jpeg-js (a JPEG in the list does import jpeg-js)', async () => {
+    const dir = join(tmp, 'lazy');
+    const files = writeDigitPngs(dir, 3);
+    writeFileSync(join(dir, 'list.txt'), files.join('\n'));
+    const hooks = join(projectRoot, 'test', 'support', 'block-modules.mjs');
+    const runBlocked = (list: string, out: string) =>
+      spawnSync(process.execPath, ['--import', hooks, cliBinary, 'batch', '--model', digitModel, '-f', list, '--out', out], {
+        encoding: 'utf8',
+        env: { ...process.env, LRPJS_BLOCK_MODULES: 'bullmq,ioredis,jpeg-js' },
+      });
+    const r = runBlocked(join(dir, 'list.txt'), join(dir, 'out'));
+    expect(r.stderr).toContain('3 explained');
+    expect(r.status).toBe(0);
+    writeFileSync(join(dir, 'photo.jpg'), jpeg.encode({ width: 28, height: 28, data: Buffer.from(greyRgba(digitBytes(0)).buffer) }, 90).data);
+    writeFileSync(join(dir, 'jpeg.txt'), 'photo.jpg\n');
+    const j = runBlocked(join(dir, 'jpeg.txt'), join(dir, 'out-jpeg'));
+    expect(j.status).toBe(1); // the hook's refusal surfaces as an internal error: proof that the import happens there
+    expect(j.stderr).toContain('blocked module jpeg-js was imported');
+  }, 120_000);
 });
 
 describeWith(built('cli.js'), 'an interrupted run (SIGKILL) resumes to the same result', () => {

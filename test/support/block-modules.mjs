@@ -1,0 +1,13 @@
+// `node --import ./test/support/block-modules.mjs`: refuses the packages named in
+// LRPJS_BLOCK_MODULES (comma-separated) whether they are imported (resolve hooks in
+// block-modules-hooks.mjs) or required (CommonJS's loader, patched here).
+import Module, { register } from 'node:module';
+
+register('./block-modules-hooks.mjs', import.meta.url);
+
+const blocked = (process.env.LRPJS_BLOCK_MODULES ?? '').split(',').filter(Boolean);
+const load = Module._load;
+Module._load = function blockedLoad(request, ...rest) {
+  if (blocked.some((b) => request === b || request.startsWith(`${b}/`))) throw new Error(`blocked module ${request} was imported`);
+  return load.call(this, request, ...rest);
+};
