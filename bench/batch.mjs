@@ -118,7 +118,8 @@ function files(root) {
   return out;
 }
 const one = files(join(dir, 'one'));
-for (const other of [join(dir, 'two'), queueOut && join(dir, 'queue-plain'), queueOut].filter(Boolean)) {
+const others = queueOut ? [join(dir, 'two'), join(dir, 'queue-plain'), queueOut] : [join(dir, 'two')];
+for (const other of others) {
   const f = files(other);
   const same = f.size === one.size && [...one].every(([k, v]) => f.get(k)?.equals(v));
   console.log(`${relative(dir, other)}: ${f.size} files, ${same ? 'identical to' : 'DIFFERENT from'} the 1-process run`);
