@@ -7,9 +7,10 @@
 // the same blocks with scalar locals) gives the same bits as the SIMD build.
 //
 // Small M (fewer rows than one register tile, e.g. a dense layer on one sample) skips packing: B is
-// streamed once (axpy form for B row-major, 4-lane dot form for Bᵀ row-major).
+// streamed once (axpy form for B row-major, a register-transposed dot form for Bᵀ row-major), with
+// the packed path's summation order per element, so a row's result never depends on M.
 
-import { copyF32, madd4 } from './vec';
+import { copyF32, madd1, madd4 } from './vec';
 
 // @ts-ignore: decorator
 @inline const MR: i32 = 4;
@@ -28,11 +29,14 @@ import { copyF32, madd4 } from './vec';
 
 /** Bytes of scratch {@link gemm} needs for these sizes (packed panels, an edge tile, alignment). */
 export function gemmScratchBytes(M: i32, N: i32, K: i32): i32 {
-  if (M < MR) return 0;
+  // the small-M paths need one row of N (block sums), the packed path its panels and an edge tile;
+  // at least the row, so that a caller sizing scratch for its largest M also serves a smaller tail
+  const row = N * 4 + 16;
+  if (M < MR) return row;
   const kc = min(K, KC);
   const mc = min(ceilTo(M, MR), MC);
   const nc = min(ceilTo(N, NR), NC);
-  return (mc * kc + kc * nc + MR * NR) * 4 + 16;
+  return max(row, (mc * kc + kc * nc + MR * NR) * 4 + 16);
 }
 
 // ---- packing ---------------------------------------------------------------------------------
@@ -215,156 +219,175 @@ function packB(b: usize, ldb: i32, transB: i32, p0: i32, kc: i32, j0: i32, nc: i
 }
 
 // ---- small-M paths (no packing) --------------------------------------------------------------
+//
+// Every path sums each element of C in the same order as the packed path, so a row of C does not
+// depend on how many rows share the call (a sample's result is the same in any batch): per KC
+// block, s = 0 + a_k0·b_k0 + a_k0+1·b_k0+1 + … in k order, then C = s (first block, no
+// accumulation) or C = C + s. The SIMD and scalar builds keep that order too, and every product is
+// added by `madd4`/`madd1` as in the packed kernel (fused in the relaxed-SIMD build, on every path).
 
 /**
- * C (+)= op(A) · B for B row-major, M small: C's row is the running accumulator and B is streamed
- * four rows at a time, contiguously (per element: c = (((c + a0·b0) + a1·b1) + a2·b2) + a3·b3, the
- * same order in both builds). Walking B row-wise keeps the hardware prefetcher on its streams; a
- * column-strip walk would stride by a whole B row per step.
+ * C (+)= op(A) · B for B row-major, M small: B is streamed four rows at a time, contiguously, into
+ * a row accumulator (C's row for the first block without accumulation, else `tmp`, added to C at
+ * the end of each KC block). Walking B row-wise keeps the hardware prefetcher on its streams.
  */
-function smallAxpy(transA: i32, M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: bool): void {
+function smallAxpy(transA: i32, M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: bool, tmp: usize): void {
   const sAi = transA ? 1 : lda;
   const sAkE: i32 = transA ? lda : 1;
   const sAk = <usize>sAkE << 2;
   const ldbB = <usize>ldb << 2;
+  const rowBytes = <usize>N << 2;
   for (let i = 0; i < M; i++) {
     const arow = a + (<usize>(i * sAi) << 2);
     const crow = c + (<usize>(i * ldc) << 2);
-    if (!acc) memory.fill(crow, 0, <usize>N << 2);
-    let k = 0;
-    for (; k + 4 <= K; k += 4) {
-      const ap = arow + <usize>k * sAk;
-      const a0 = load<f32>(ap), a1 = load<f32>(ap + sAk), a2 = load<f32>(ap + 2 * sAk), a3 = load<f32>(ap + 3 * sAk);
-      const b0 = b + <usize>k * ldbB;
-      const b1 = b0 + ldbB, b2 = b1 + ldbB, b3 = b2 + ldbB;
-      let j = 0;
-      if (ASC_FEATURE_SIMD) {
-        const v0 = f32x4.splat(a0), v1 = f32x4.splat(a1), v2 = f32x4.splat(a2), v3 = f32x4.splat(a3);
-        for (; j + 4 <= N; j += 4) {
+    for (let p0 = 0; p0 < K; p0 += KC) {
+      const pEnd = min(K, p0 + KC);
+      const direct = !acc && p0 == 0;
+      const s = direct ? crow : tmp;
+      memory.fill(s, 0, rowBytes);
+      let k = p0;
+      for (; k + 4 <= pEnd; k += 4) {
+        const ap = arow + <usize>k * sAk;
+        const a0 = load<f32>(ap), a1 = load<f32>(ap + sAk), a2 = load<f32>(ap + 2 * sAk), a3 = load<f32>(ap + 3 * sAk);
+        const b0 = b + <usize>k * ldbB;
+        const b1 = b0 + ldbB, b2 = b1 + ldbB, b3 = b2 + ldbB;
+        let j = 0;
+        if (ASC_FEATURE_SIMD) {
+          const v0 = f32x4.splat(a0), v1 = f32x4.splat(a1), v2 = f32x4.splat(a2), v3 = f32x4.splat(a3);
+          for (; j + 4 <= N; j += 4) {
+            const o = <usize>j << 2;
+            let cv = v128.load(s + o);
+            cv = madd4(v0, v128.load(b0 + o), cv);
+            cv = madd4(v1, v128.load(b1 + o), cv);
+            cv = madd4(v2, v128.load(b2 + o), cv);
+            cv = madd4(v3, v128.load(b3 + o), cv);
+            v128.store(s + o, cv);
+          }
+        }
+        for (; j < N; j++) {
           const o = <usize>j << 2;
-          let cv = v128.load(crow + o);
-          cv = madd4(v0, v128.load(b0 + o), cv);
-          cv = madd4(v1, v128.load(b1 + o), cv);
-          cv = madd4(v2, v128.load(b2 + o), cv);
-          cv = madd4(v3, v128.load(b3 + o), cv);
-          v128.store(crow + o, cv);
+          let cs = load<f32>(s + o);
+          cs = madd1(a0, load<f32>(b0 + o), cs);
+          cs = madd1(a1, load<f32>(b1 + o), cs);
+          cs = madd1(a2, load<f32>(b2 + o), cs);
+          cs = madd1(a3, load<f32>(b3 + o), cs);
+          store<f32>(s + o, cs);
         }
       }
-      for (; j < N; j++) {
-        const o = <usize>j << 2;
-        let cs = load<f32>(crow + o);
-        cs += a0 * load<f32>(b0 + o);
-        cs += a1 * load<f32>(b1 + o);
-        cs += a2 * load<f32>(b2 + o);
-        cs += a3 * load<f32>(b3 + o);
-        store<f32>(crow + o, cs);
-      }
-    }
-    for (; k < K; k++) {
-      const a0 = load<f32>(arow + <usize>k * sAk);
-      const b0 = b + <usize>k * ldbB;
-      let j = 0;
-      if (ASC_FEATURE_SIMD) {
-        const v0 = f32x4.splat(a0);
-        for (; j + 4 <= N; j += 4) {
+      for (; k < pEnd; k++) {
+        const a0 = load<f32>(arow + <usize>k * sAk);
+        const b0 = b + <usize>k * ldbB;
+        let j = 0;
+        if (ASC_FEATURE_SIMD) {
+          const v0 = f32x4.splat(a0);
+          for (; j + 4 <= N; j += 4) {
+            const o = <usize>j << 2;
+            v128.store(s + o, madd4(v0, v128.load(b0 + o), v128.load(s + o)));
+          }
+        }
+        for (; j < N; j++) {
           const o = <usize>j << 2;
-          v128.store(crow + o, madd4(v0, v128.load(b0 + o), v128.load(crow + o)));
+          store<f32>(s + o, madd1(a0, load<f32>(b0 + o), load<f32>(s + o)));
         }
       }
-      for (; j < N; j++) {
-        const o = <usize>j << 2;
-        store<f32>(crow + o, load<f32>(crow + o) + a0 * load<f32>(b0 + o));
+      if (!direct) {
+        let j = 0;
+        if (ASC_FEATURE_SIMD) {
+          for (; j + 4 <= N; j += 4) {
+            const o = <usize>j << 2;
+            v128.store(crow + o, f32x4.add(v128.load(crow + o), v128.load(tmp + o)));
+          }
+        }
+        for (; j < N; j++) {
+          const o = <usize>j << 2;
+          store<f32>(crow + o, load<f32>(crow + o) + load<f32>(tmp + o));
+        }
       }
     }
   }
 }
 
-/**
- * Dot product of x[0..K) and y[0..K) in 4 lanes (lane l sums k ≡ l mod 4), lanes combined as
- * (l0 + l1) + (l2 + l3), then the tail in order. The scalar build emulates the lanes exactly.
- */
-@inline function dot4(x: usize, y: usize, K: i32): f32 {
-  let k = 0;
-  let s: f32;
-  if (ASC_FEATURE_SIMD) {
-    let v = f32x4.splat(0);
-    for (; k + 4 <= K; k += 4) {
-      const o = <usize>k << 2;
-      v = madd4(v128.load(x + o), v128.load(y + o), v);
-    }
-    s = (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-  } else {
-    let l0: f32 = 0, l1: f32 = 0, l2: f32 = 0, l3: f32 = 0;
-    for (; k + 4 <= K; k += 4) {
-      const o = <usize>k << 2;
-      l0 += load<f32>(x + o) * load<f32>(y + o);
-      l1 += load<f32>(x + o, 4) * load<f32>(y + o, 4);
-      l2 += load<f32>(x + o, 8) * load<f32>(y + o, 8);
-      l3 += load<f32>(x + o, 12) * load<f32>(y + o, 12);
-    }
-    s = (l0 + l1) + (l2 + l3);
-  }
-  for (; k < K; k++) s += load<f32>(x + (<usize>k << 2)) * load<f32>(y + (<usize>k << 2));
+/** One element's block sum in k order: 0 + x_p0·y_p0 + … + x_pEnd-1·y_pEnd-1 (scalar). */
+@inline function dotRange(x: usize, y: usize, p0: i32, pEnd: i32): f32 {
+  let s: f32 = 0;
+  for (let k = p0; k < pEnd; k++) s = madd1(load<f32>(x + (<usize>k << 2)), load<f32>(y + (<usize>k << 2)), s);
   return s;
 }
 
-/** C (+)= A · Bᵀ-stored B (b[j·ldb + k]), A row-major, M small: one dot product per element. */
+/** Stores `s` at `cp`, or adds it to what is there (`add`). */
+@inline function putSum(cp: usize, s: f32, add: bool): void {
+  store<f32>(cp, add ? load<f32>(cp) + s : s);
+}
+
+/**
+ * C (+)= A · Bᵀ-stored B (b[j·ldb + k]), A row-major, M small. The SIMD build computes four
+ * columns at once: 4 × 4 blocks of B (four B rows, four k) are transposed in registers, so each
+ * lane runs its own element's sum in k order, exactly as the scalar build and the packed path.
+ */
 function smallDot(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: bool): void {
+  const ldbB = <usize>ldb << 2;
   for (let i = 0; i < M; i++) {
     const arow = a + (<usize>(i * lda) << 2);
     const crow = c + (<usize>(i * ldc) << 2);
     let j = 0;
     if (ASC_FEATURE_SIMD) {
-      // four dot products at once (four B rows streamed, A loaded once); per element the same
-      // lane sums and combination as dot4
-      const K4 = K & ~3;
       for (; j + 4 <= N; j += 4) {
-        const r0 = b + (<usize>(j * ldb) << 2);
-        const r1 = r0 + (<usize>ldb << 2), r2 = r1 + (<usize>ldb << 2), r3 = r2 + (<usize>ldb << 2);
-        let v0 = f32x4.splat(0), v1 = f32x4.splat(0), v2 = f32x4.splat(0), v3 = f32x4.splat(0);
-        for (let k = 0; k < K4; k += 4) {
-          const o = <usize>k << 2;
-          const x = v128.load(arow + o);
-          v0 = madd4(x, v128.load(r0 + o), v0);
-          v1 = madd4(x, v128.load(r1 + o), v1);
-          v2 = madd4(x, v128.load(r2 + o), v2);
-          v3 = madd4(x, v128.load(r3 + o), v3);
-        }
-        let s0 = (f32x4.extract_lane(v0, 0) + f32x4.extract_lane(v0, 1)) + (f32x4.extract_lane(v0, 2) + f32x4.extract_lane(v0, 3));
-        let s1 = (f32x4.extract_lane(v1, 0) + f32x4.extract_lane(v1, 1)) + (f32x4.extract_lane(v1, 2) + f32x4.extract_lane(v1, 3));
-        let s2 = (f32x4.extract_lane(v2, 0) + f32x4.extract_lane(v2, 1)) + (f32x4.extract_lane(v2, 2) + f32x4.extract_lane(v2, 3));
-        let s3 = (f32x4.extract_lane(v3, 0) + f32x4.extract_lane(v3, 1)) + (f32x4.extract_lane(v3, 2) + f32x4.extract_lane(v3, 3));
-        for (let k = K4; k < K; k++) {
-          const o = <usize>k << 2;
-          const x = load<f32>(arow + o);
-          s0 += x * load<f32>(r0 + o);
-          s1 += x * load<f32>(r1 + o);
-          s2 += x * load<f32>(r2 + o);
-          s3 += x * load<f32>(r3 + o);
-        }
+        const r0 = b + <usize>j * ldbB;
+        const r1 = r0 + ldbB, r2 = r1 + ldbB, r3 = r2 + ldbB;
         const cp = crow + (<usize>j << 2);
-        if (acc) {
-          s0 = load<f32>(cp) + s0; s1 = load<f32>(cp, 4) + s1; s2 = load<f32>(cp, 8) + s2; s3 = load<f32>(cp, 12) + s3;
+        for (let p0 = 0; p0 < K; p0 += KC) {
+          const pEnd = min(K, p0 + KC);
+          let v = f32x4.splat(0);
+          let k = p0;
+          for (; k + 4 <= pEnd; k += 4) {
+            const o = <usize>k << 2;
+            const q0 = v128.load(r0 + o), q1 = v128.load(r1 + o), q2 = v128.load(r2 + o), q3 = v128.load(r3 + o);
+            const u0 = v128.shuffle<f32>(q0, q1, 0, 4, 1, 5);
+            const u1 = v128.shuffle<f32>(q2, q3, 0, 4, 1, 5);
+            const u2 = v128.shuffle<f32>(q0, q1, 2, 6, 3, 7);
+            const u3 = v128.shuffle<f32>(q2, q3, 2, 6, 3, 7);
+            const x = arow + o;
+            v = madd4(v128.load32_splat(x), v128.shuffle<f32>(u0, u1, 0, 1, 4, 5), v);
+            v = madd4(v128.load32_splat(x, 4), v128.shuffle<f32>(u0, u1, 2, 3, 6, 7), v);
+            v = madd4(v128.load32_splat(x, 8), v128.shuffle<f32>(u2, u3, 0, 1, 4, 5), v);
+            v = madd4(v128.load32_splat(x, 12), v128.shuffle<f32>(u2, u3, 2, 3, 6, 7), v);
+          }
+          let s0 = f32x4.extract_lane(v, 0), s1 = f32x4.extract_lane(v, 1), s2 = f32x4.extract_lane(v, 2), s3 = f32x4.extract_lane(v, 3);
+          for (; k < pEnd; k++) {
+            const o = <usize>k << 2;
+            const x = load<f32>(arow + o);
+            s0 = madd1(x, load<f32>(r0 + o), s0);
+            s1 = madd1(x, load<f32>(r1 + o), s1);
+            s2 = madd1(x, load<f32>(r2 + o), s2);
+            s3 = madd1(x, load<f32>(r3 + o), s3);
+          }
+          const add = acc || p0 > 0;
+          putSum(cp, s0, add);
+          putSum(cp + 4, s1, add);
+          putSum(cp + 8, s2, add);
+          putSum(cp + 12, s3, add);
         }
-        store<f32>(cp, s0); store<f32>(cp, s1, 4); store<f32>(cp, s2, 8); store<f32>(cp, s3, 12);
       }
     }
     for (; j < N; j++) {
-      const s = dot4(arow, b + (<usize>(j * ldb) << 2), K);
+      const row = b + <usize>j * ldbB;
       const cp = crow + (<usize>j << 2);
-      store<f32>(cp, acc ? load<f32>(cp) + s : s);
+      for (let p0 = 0; p0 < K; p0 += KC) putSum(cp, dotRange(arow, row, p0, min(K, p0 + KC)), acc || p0 > 0);
     }
   }
 }
 
-/** Generic strided fallback (small M with both operands transposed). */
+/** Generic strided fallback (small M with both operands transposed), per element in k order per KC block. */
 function smallGeneric(M: i32, N: i32, K: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: bool): void {
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
-      let s: f32 = 0;
-      for (let k = 0; k < K; k++) s += load<f32>(a + (<usize>(k * lda + i) << 2)) * load<f32>(b + (<usize>(j * ldb + k) << 2));
       const cp = c + (<usize>(i * ldc + j) << 2);
-      store<f32>(cp, acc ? load<f32>(cp) + s : s);
+      for (let p0 = 0; p0 < K; p0 += KC) {
+        const pEnd = min(K, p0 + KC);
+        let s: f32 = 0;
+        for (let k = p0; k < pEnd; k++) s = madd1(load<f32>(a + (<usize>(k * lda + i) << 2)), load<f32>(b + (<usize>(j * ldb + k) << 2)), s);
+        putSum(cp, s, acc || p0 > 0);
+      }
     }
   }
 }
@@ -389,7 +412,7 @@ export function gemm(
     return;
   }
   if (M < MR) {
-    if (!transB) smallAxpy(transA, M, N, K, a, lda, b, ldb, c, ldc, acc0);
+    if (!transB) smallAxpy(transA, M, N, K, a, lda, b, ldb, c, ldc, acc0, (scratch + 15) & ~(<usize>15));
     else if (!transA) smallDot(M, N, K, a, lda, b, ldb, c, ldc, acc0);
     else smallGeneric(M, N, K, a, lda, b, ldb, c, ldc, acc0);
     return;

@@ -16,6 +16,16 @@
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
+/**
+ * c + a·b on one f32: in the relaxed-SIMD build the same fused operation as {@link madd4} (lane 0 of
+ * `f32x4.relaxed_madd`), so a scalar tail rounds as the vector lanes do; `c + a * b` otherwise.
+ */
+// @ts-ignore: decorator
+@inline export function madd1(a: f32, b: f32, c: f32): f32 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.extract_lane(f32x4.relaxed_madd(f32x4.splat(a), f32x4.splat(b), f32x4.splat(c)), 0);
+  return c + a * b;
+}
+
 /** dst[0..n) = src[0..n) */
 @inline export function copyF32(dst: usize, src: usize, n: i32): void {
   let i = 0;

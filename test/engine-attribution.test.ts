@@ -4,9 +4,9 @@
  * different value ranges; and the refusals of their options, each with its code and message.
  */
 import { describe, expect, it } from 'vitest';
+import { sampleNoise } from '../src/engine/attribution.js';
 import { explanationFactor } from '../src/engine/budget.js';
 import { createExplainer } from '../src/explainer.js';
-import { Rng } from '../src/rng.js';
 import type { Tensor } from '../src/tensor.js';
 import { oracleExplain } from './oracle/explain.js';
 import { oracleMlp } from './oracle/models.js';
@@ -37,17 +37,20 @@ function oracleIg(x: Float64Array, x0: Float64Array, steps: number, R0: Float64A
   return sum.map((s, i) => (s / steps) * (x[i] - x0[i]));
 }
 
-/** SmoothGrad: the mean gradient at `x + σ_s·N(0, 1)`, `σ_s = noise · (max − min of sample s)`, noise from `Rng(seed)` in element order. */
+/**
+ * SmoothGrad: the mean gradient at `x + σ_s·N(0, 1)`, `σ_s = noise · (max − min of sample s)`, the
+ * noise of sample s from its own stream `sampleNoise(seed, s)`, element by element.
+ */
 function oracleSmoothGrad(x: Float64Array, samples: number, noise: number, seed: number, R0: Float64Array): Float64Array {
   const per = 5;
   const sigma = [0, 1].map((s) => {
     const part = Array.from(x.subarray(s * per, (s + 1) * per));
     return noise * (Math.max(...part) - Math.min(...part));
   });
-  const rng = new Rng(seed);
+  const rngs = [0, 1].map((s) => sampleNoise(seed, s));
   const sum = new Float64Array(x.length);
   for (let k = 0; k < samples; k++) {
-    const xs = Float64Array.from(x, (v, i) => v + sigma[Math.floor(i / per)] * rng.normal());
+    const xs = Float64Array.from(x, (v, i) => v + sigma[Math.floor(i / per)] * rngs[Math.floor(i / per)]!.normal());
     gradientAt(xs, R0).forEach((v, i) => (sum[i] += v));
   }
   return sum.map((s) => s / samples);

@@ -19,6 +19,17 @@ export interface SamplingOptions {
   readonly noise?: number;
   /** SmoothGrad: seed of the noise generator (default 0). */
   readonly seed?: number;
+  /**
+   * SmoothGrad: the index of this batch's first sample in a larger run (default 0). Each sample's
+   * noise is drawn from its own generator, seeded by `seed` and the sample's index, so a batch
+   * explained in parts (CLI chunks, worker pool) gets the noise it would get whole.
+   */
+  readonly firstSample?: number;
+}
+
+/** The noise generator of sample `index` under `seed`: one stream per sample, independent of the batch it is in. */
+export function sampleNoise(seed: number, index: number): Rng {
+  return new Rng((Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(index + 1, 0x85ebca77)) >>> 0);
 }
 
 function positiveInt(v: number, what: string): number {
@@ -100,8 +111,10 @@ export function attribute<T>(
       const samples = samplingCount(method, sampling);
       const noise = sampling.noise ?? 0.1;
       if (!(noise >= 0 && Number.isFinite(noise))) throw new LrpError('E_USAGE', `noise must be a finite number >= 0, got ${noise}`);
-      const rng = new Rng(sampling.seed ?? 0);
+      const first = sampling.firstSample ?? 0;
+      if (!Number.isSafeInteger(first) || first < 0) throw new LrpError('E_USAGE', `firstSample must be an integer >= 0, got ${first}`);
       const per = x.length / trace.batch;
+      const rngs = Array.from({ length: trace.batch }, (_, b) => sampleNoise(sampling.seed ?? 0, first + b));
       const sigma = new Float64Array(trace.batch).map((_, b) => {
         let lo = Infinity;
         let hi = -Infinity;
@@ -112,8 +125,13 @@ export function attribute<T>(
         return noise * (hi - lo);
       });
       const sum = new Float64Array(x.length);
+      const noisy = new Float64Array(x.length);
       for (let k = 0; k < samples; k++) {
-        const g = gradientAt(x.map((v, i) => v + sigma[Math.floor(i / per)] * rng.normal()));
+        for (let b = 0; b < trace.batch; b++) {
+          const rng = rngs[b]!;
+          for (let i = b * per; i < (b + 1) * per; i++) noisy[i] = x[i]! + sigma[b]! * rng.normal();
+        }
+        const g = gradientAt(noisy);
         // Stryker disable next-line EqualityOperator: equivalent, a typed array ignores the write past its end
         for (let i = 0; i < sum.length; i++) sum[i] += g[i];
       }
