@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import { browserNodeStubs } from './scripts/rollup-browser-stubs.mjs';
@@ -9,9 +9,10 @@ import { browserNodeStubs } from './scripts/rollup-browser-stubs.mjs';
 //    the ESM entries dist/index.js and dist/png.js (written by scripts/package-dist.mjs) re-export it, so
 //    `import` and `require` share one copy of the module state (no dual-package hazard).
 //  - dist/cli.js: the `lrp` bin, ESM (top-level await), a thin shell that requires dist/cli-main.cjs.
-//  - dist/browser/index.js: browsers, web workers, workerd and other `default` runtimes, ESM, one file,
-//    with every `node:` import replaced by a stub that refuses file paths with an LrpError.
-const deps = ['fflate', 'pngjs', 'onnx-proto', 'jpeg-js', 'bullmq'];
+//  - dist/browser/index.js: browsers, web workers, workerd and other `default` runtimes, ESM, with every
+//    `node:` import replaced by a stub that refuses file paths with an LrpError; dist/browser/worker.js,
+//    the pool's Web Worker, shares the library's code with it through dist/browser/chunks/.
+const deps = ['fflate', 'pngjs', 'onnx-proto', 'jpeg-js', 'bullmq', 'comlink'];
 const isDep = (id) => deps.some((d) => id === d || id.startsWith(`${d}/`));
 const nodeExternal = (id) => /^node:/.test(id) || isDep(id);
 const ts = () => typescript({ tsconfig: './tsconfig.build.json', module: 'NodeNext', declaration: false, declarationMap: false, sourceMap: false, outDir: undefined, declarationDir: undefined, noEmit: false, emitDeclarationOnly: false });
@@ -54,11 +55,58 @@ function cliMainFromCjs() {
   };
 }
 
+// Worker scripts (src/workers): the Node build emits dist/worker-node.cjs and points the pool at it
+// (rewriting src/workers/worker-location.ts, whose source URLs name the built files for tests run
+// from src/); the browser build swaps in worker-location.browser.ts, `new Worker(new URL('./worker.js',
+// import.meta.url))` beside dist/browser/index.js, the form bundlers rewrite; dist/browser/worker.js
+// (comlink bundled: import maps do not reach workers) is also the Web Worker of Deno.
+const WORKERS = fileURLToPath(new URL('./src/workers/', import.meta.url));
+const COMLINK_ESM = fileURLToPath(new URL('./node_modules/comlink/dist/esm/comlink.mjs', import.meta.url));
+
+/** Rollup plugin (Node build): emit the worker_threads script and point worker-location.ts at the built files. */
+function nodeWorkerScripts() {
+  let ref;
+  return {
+    name: 'lrpjs-node-worker-scripts',
+    buildStart() {
+      ref = this.emitFile({ type: 'chunk', id: join(WORKERS, 'worker-node.ts'), fileName: 'worker-node.cjs' });
+    },
+    transform(code, id) {
+      if (id !== join(WORKERS, 'worker-location.ts')) return null;
+      const out = code
+        .replace(/new URL\((['"])\.\.\/\.\.\/dist\/worker-node\.cjs\1, import\.meta\.url\)/, () => `new URL(import.meta.ROLLUP_FILE_URL_${ref})`)
+        .replace(/new URL\((['"])\.\.\/\.\.\/dist\/browser\/worker\.js\1, import\.meta\.url\)/, () => `new URL('browser/worker.js', import.meta.ROLLUP_FILE_URL_${ref})`);
+      if (!out.includes(`ROLLUP_FILE_URL_${ref})`) || out.includes('../../dist/')) this.error('worker-location.ts: the worker URLs were not rewritten');
+      return { code: out, map: null };
+    },
+  };
+}
+
+/** Rollup plugin (browser build): comlink bundled from its ES module, the browser worker location. */
+function browserWorkerScripts() {
+  return {
+    name: 'lrpjs-browser-worker-scripts',
+    resolveId(id, importer) {
+      if (id === 'comlink') return COMLINK_ESM;
+      if (id === './worker-location.js' && importer?.startsWith(WORKERS)) return join(WORKERS, 'worker-location.browser.ts');
+      return null;
+    },
+    // the worker URL is written relative to the output chunk that holds it (a shared chunk sits in chunks/)
+    renderChunk(code, chunk) {
+      const literal = "new URL('./worker.js', import.meta.url)";
+      if (!code.includes(literal)) return null;
+      const rel = posix.relative(posix.dirname(chunk.fileName), 'worker.js');
+      return { code: code.replaceAll(literal, `new URL('${rel.startsWith('.') ? rel : `./${rel}`}', import.meta.url)`), map: null };
+    },
+  };
+}
+const browserExternal = (id) => isDep(id) && id !== 'comlink';
+
 export default [
   {
     input: { index: 'src/index.ts', png: 'src/render/png.ts', 'cli-main': CLI_MAIN },
     external: nodeExternal,
-    plugins: [cliMainFromCjs(), ts()],
+    plugins: [cliMainFromCjs(), ts(), nodeWorkerScripts()],
     output: { dir: 'dist', format: 'cjs', exports: 'named', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
   },
   {
@@ -68,9 +116,9 @@ export default [
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js' },
   },
   {
-    input: { index: 'src/index.ts' },
-    external: isDep,
-    plugins: [browserNodeStubs(), ts()],
-    output: { dir: 'dist/browser', format: 'es', entryFileNames: '[name].js', inlineDynamicImports: true },
+    input: { index: 'src/index.ts', worker: 'src/workers/worker-web.ts' },
+    external: browserExternal,
+    plugins: [browserWorkerScripts(), browserNodeStubs(), ts()],
+    output: { dir: 'dist/browser', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
   },
 ];

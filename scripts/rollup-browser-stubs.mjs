@@ -38,6 +38,13 @@ export const dirname = (p) => { const i = p.lastIndexOf('/'); return i > 0 ? p.s
 export const basename = (p) => p.slice(p.lastIndexOf('/') + 1);
 export const extname = (p) => { const b = basename(p); const i = b.lastIndexOf('.'); return i > 0 ? b.slice(i) : ''; };
 export default { sep, join, resolve, dirname, basename, extname };`,
+  // the worker pool takes its Web Worker path in browsers; these are never reached there
+  'node:worker_threads': `export const Worker = undefined;
+export const parentPort = null;
+export default { Worker, parentPort };`,
+  'node:os': `export const availableParallelism = () => 1;
+export const cpus = () => [];
+export default { availableParallelism, cpus };`,
   'node:process': `export const pid = 0;
 export const env = {};
 export default { pid, env };`,

@@ -12,6 +12,7 @@
  * - `E_IO`: the file system refused (missing file, permission).
  * - `E_BACKEND`: a backend cannot run here or failed to initialise.
  * - `E_WORKER`: a worker thread died or could not start.
+ * - `E_ABORTED`: a request was cancelled by its `AbortSignal`.
  * - `E_NUMERIC`: a computation produced NaN or ±Infinity (the message names the layer where it
  *   first appeared, the pass and the rule), or values overflow the requested output precision.
  */
@@ -25,6 +26,7 @@ export type LrpErrorCode =
   | 'E_IO'
   | 'E_BACKEND'
   | 'E_WORKER'
+  | 'E_ABORTED'
   | 'E_NUMERIC';
 
 /** The one error class of lrpjs: a stable {@link LrpErrorCode} and a message naming the place at fault. */

@@ -16,6 +16,7 @@ import { checkLayoutRank, toModelLayout, toNodeLayout } from './model/layout.js'
 import { type RunPlan, planRun } from './engine/run-plan.js';
 import { type RulePlan, type RuleSpec, resolveRules } from './rules/plan.js';
 import { type Tensor, showShape, sizeOf } from './tensor.js';
+import { type PoolOptions, type PooledExplainer, startPool } from './workers/pooled-explainer.js';
 
 /** Default {@link ExplainerOptions.retainMemory}: 256 MiB. */
 export const DEFAULT_RETAIN_MEMORY = 256 * 2 ** 20;
@@ -322,8 +323,27 @@ export class Explainer {
  * dropped unless `keepSoftmax` is set, so the default initial relevance is the explained logit.
  * Every request is planned and checked against `maxMemory` and `maxCost` before it runs; outputs
  * and relevances are checked for non-finite values unless `allowNonFinite` (see {@link ExplainerOptions}).
+ *
+ * With `workers` ({@link PoolOptions}: a count, `'auto'` for the cores available, `0` for
+ * in-thread) it creates a {@link PooledExplainer} instead: the same explanations, bit for bit,
+ * with batches split across worker threads and an asynchronous `explain`.
  */
-export async function createExplainer(model: Model, options: ExplainerOptions = {}): Promise<Explainer> {
+export async function createExplainer(model: Model, options: ExplainerOptions & PoolOptions): Promise<PooledExplainer>;
+export async function createExplainer(model: Model, options?: ExplainerOptions & { readonly workers?: undefined }): Promise<Explainer>;
+export async function createExplainer(model: Model, options?: ExplainerOptions & Partial<PoolOptions>): Promise<Explainer | PooledExplainer>;
+export async function createExplainer(model: Model, options: ExplainerOptions & Partial<PoolOptions> = {}): Promise<Explainer | PooledExplainer> {
+  const { workers, minPoolBatch, ...inThread } = options;
+  const local = await createInThread(model, inThread);
+  if (workers === undefined) return local;
+  try {
+    return await startPool(local, model, { ...inThread, workers, minPoolBatch });
+  } catch (e) {
+    local.dispose();
+    throw e;
+  }
+}
+
+async function createInThread(model: Model, options: ExplainerOptions): Promise<Explainer> {
   const ops = typeof options.backend === 'object' ? options.backend : await createBackend(options.backend ?? 'auto', { tf: options.tf });
   const kept = options.keepSoftmax ? model : dropSoftmax(model);
   const { model: m, folded } = options.canonize === false ? { model: kept, folded: [] } : foldBatchNorms(kept);

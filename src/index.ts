@@ -39,6 +39,9 @@ export {
   type ExplainOptions,
   type Explanation,
 } from './explainer.js';
+export {
+  PooledExplainer, DEFAULT_MIN_POOL_BATCH, type PoolOptions, type PooledExplainOptions,
+} from './workers/pooled-explainer.js';
 export { loadModel } from './io/load-model.js';
 export { type TfjsModelArtifacts, tfjsModelFromArtifacts } from './io/tfjs-model.js';
 export { SUPPORTED_TFJS_LAYERS } from './io/tfjs-layers.js';

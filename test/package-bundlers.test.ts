@@ -74,8 +74,13 @@ describeWith([...builtPackage, chromium], 'the README browser app bundled from t
       const code = bundle.scripts.map((f) => readFileSync(f, 'utf8')).join('\n');
       expect(code).not.toMatch(/['"]node:[a-z]/);
       expect(code).not.toMatch(/readFileSync|fs\/promises/);
-      // the relaxed-SIMD, SIMD and scalar builds, each embedded once (base64 of the \0asm header), no .wasm asset
-      expect(code.match(/AGFzbQEAAAAB/g)?.length).toBe(3);
+      // the relaxed-SIMD, SIMD and scalar builds, each embedded once per bundle (base64 of the \0asm
+      // header), no .wasm asset; a bundler that builds the pool's Web Worker (dist/browser/worker.js)
+      // as a bundle of its own (vite) has the one other copy there
+      const cores = bundle.scripts.map((f) => readFileSync(f, 'utf8').match(/AGFzbQEAAAAB/g)?.length ?? 0).filter((n) => n > 0);
+      expect(cores.every((n) => n === 3)).toBe(true);
+      expect(cores.length).toBeGreaterThanOrEqual(1);
+      expect(cores.length).toBeLessThanOrEqual(2);
       const files = readdirSync(bundle.page, { recursive: true }).map(String);
       expect(files.filter((f) => f.endsWith('.wasm'))).toEqual([]);
       const bytes = Buffer.byteLength(code);

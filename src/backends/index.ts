@@ -87,6 +87,14 @@ export function init(options: InitOptions = {}): Promise<WebAssembly.Module> {
   return pending;
 }
 
+/**
+ * The wasm core of this process, compiling it on first use (the module {@link init} prepared, else
+ * the embedded bytes): what a worker pool posts to its workers.
+ */
+export function wasmCore(): Promise<WebAssembly.Module> {
+  return wasmModule ?? init();
+}
+
 function wasmAvailable(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.instantiate === 'function';
 }
