@@ -75,8 +75,11 @@ let cached: Promise<Consumer> | undefined;
 /** The shared consumer project of this build, made on first use (in any test file) and reused. */
 export function consumerProject(): Promise<Consumer> {
   return (cached ??= (async () => {
+    // the checkout's own prefix: several checkouts (git worktrees) share /tmp, and each cleans up
+    // only the consumers of its own earlier builds, never another checkout's current one
+    const root = createHash('sha256').update(projectRoot).digest('hex').slice(0, 8);
     const key = distKey();
-    const dir = join(tmpdir(), `lrpjs-consumer-${key}`);
+    const dir = join(tmpdir(), `lrpjs-consumer-${root}-${key}`);
     const lock = `${dir}.lock`;
     const ready = join(dir, 'ready');
     for (let waited = 0; !existsSync(ready); waited += 200) {
@@ -90,7 +93,7 @@ export function consumerProject(): Promise<Consumer> {
       try {
         // consumers of earlier builds are no longer needed
         for (const old of readdirSync(tmpdir())) {
-          if (/^lrpjs-consumer-[0-9a-f]{16}$/.test(old) && old !== `lrpjs-consumer-${key}` && !existsSync(join(tmpdir(), `${old}.lock`))) {
+          if (new RegExp(`^lrpjs-consumer-${root}-[0-9a-f]{16}$`).test(old) && old !== `lrpjs-consumer-${root}-${key}` && !existsSync(join(tmpdir(), `${old}.lock`))) {
             rmSync(join(tmpdir(), old), { recursive: true, force: true });
           }
         }
