@@ -161,7 +161,7 @@ export class PooledExplainer {
  * @internal
  */
 export async function startPool(local: Explainer, model: Model, options: ExplainerOptions & PoolOptions): Promise<PooledExplainer> {
-  const { workers, minPoolBatch = DEFAULT_MIN_POOL_BATCH, backend, ...rest } = options;
+  const { workers, minPoolBatch = DEFAULT_MIN_POOL_BATCH, backend, tf: _tf, ...rest } = options;
   if (workers !== 'auto' && !(Number.isSafeInteger(workers) && workers >= 0)) {
     throw new LrpError('E_USAGE', `workers must be 'auto' or a whole number >= 0, got ${String(workers)}`, 'workers');
   }
@@ -172,8 +172,10 @@ export async function startPool(local: Explainer, model: Model, options: Explain
   const warnings: string[] = [];
   const spawn = runtimeSpawner();
   if (count > 0 && spawn === null) warnings.push('workers: this runtime has no Worker (an edge function?); explaining in-thread');
-  if (count > 0 && typeof backend === 'object') warnings.push('workers: a backend instance cannot be shared with workers; explaining in-thread');
-  if (count === 0 || spawn === null || typeof backend === 'object') return new PooledExplainer(local, null, minPoolBatch, warnings);
+  const portable = local.backend === 'wasm' || local.backend === 'js';
+  if (count > 0 && spawn !== null && typeof backend === 'object') warnings.push('workers: a backend instance cannot be shared with workers; explaining in-thread');
+  else if (count > 0 && spawn !== null && !portable) warnings.push(`workers: the ${local.backend} backend runs in the main thread (workers run wasm or js); explaining in-thread`);
+  if (count === 0 || spawn === null || typeof backend === 'object' || !portable) return new PooledExplainer(local, null, minPoolBatch, warnings);
   const onWasm = local.backend === 'wasm';
   const setup = { model, options: { ...rest, backend: onWasm ? ('wasm' as const) : ('js' as const) }, module: onWasm ? await wasmCore() : null };
   return new PooledExplainer(local, await WorkerPool.start(count, setup, spawn), minPoolBatch, warnings);

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor.js';
 /**
  * The explainer options a worker receives: plain data only (a backend by name, never an instance).
  */
-export type WorkerExplainerOptions = Omit<ExplainerOptions, 'backend' | 'workers'> & { readonly backend?: 'auto' | 'js' | 'wasm' };
+export type WorkerExplainerOptions = Omit<ExplainerOptions, 'backend' | 'tf'> & { readonly backend?: 'js' | 'wasm' };
 
 /** What a worker needs to explain: the model (sent once), its options and the compiled wasm core. */
 export interface WorkerSetup {
