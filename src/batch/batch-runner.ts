@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { LrpError } from '../errors.js';
 import { type Explainer, type Explanation, createExplainer } from '../explainer.js';
+import type { PooledExplainer } from '../workers/pooled-explainer.js';
 import { writeTensorOutput } from '../cli/output-precision.js';
 import { loadModel } from '../io/load-model.js';
 import { readTensor } from '../io/tensor-files.js';
@@ -65,7 +66,7 @@ export class BatchRunner {
   /** @internal */
   constructor(
     private readonly settings: BatchSettings,
-    private readonly explainer: Explainer,
+    private readonly explainer: Explainer | PooledExplainer,
     private readonly preprocessing: Preprocessing | undefined,
     private readonly noImages: string | undefined,
   ) {}
@@ -97,7 +98,8 @@ export class BatchRunner {
     const target = targets[0] === 'argmax' ? 'argmax' : Array.from({ length: rows }, (_, i) => targets[Math.min(i, group.length - 1)] as number);
     let result: Explanation;
     try {
-      result = this.explainer.explain({ data, shape: [rows, ...shape] }, { ...s.explain, target });
+      // in-thread (a value) or on the worker pool (`--workers`: a promise)
+      result = await this.explainer.explain({ data, shape: [rows, ...shape] }, { ...s.explain, target });
     } catch (e) {
       if (!(e instanceof LrpError)) throw e;
       if (group.length === 1) return this.fail(group[0]!.entry, e, counts);
