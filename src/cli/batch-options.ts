@@ -29,7 +29,7 @@ export const workSpecs: readonly OptionSpec[] = [
   backendOptionSpec,
   { name: 'batch-size', value: true, arg: 'N', help: 'inputs explained together (default 64)' },
   ...limitOptionSpecs,
-  dtypeOptionSpec,
+  { ...dtypeOptionSpec, help: 'the precision of the .relevance.npy files (default f32)' },
   { name: 'input-size', value: true, arg: 'HxW', help: "resize and centre-crop images to H x W (default: the model's input)" },
   { name: 'pixel-range', value: true, arg: 'LO,HI', help: 'pixel values 0 and 255 map to LO and HI (default 0,1)' },
   { name: 'means', value: true, arg: 'M1,M2,M3', help: 'subtract these per-channel means after the mapping (one value, or one per channel)' },
