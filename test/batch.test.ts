@@ -6,6 +6,8 @@ import jpeg from 'jpeg-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { entryKey } from '../src/batch/output-store.js';
 import { readNpy, writeNpy } from '../src/io/npy.js';
+import { writeTextModel } from '../src/io/text-model.js';
+import { randomMlp, uniform } from './support/random-model.js';
 import { encodePng } from '../src/render/png.js';
 import { digitBytes, digitModel, filesUnder, greyRgba, writeDigitPngs, writeDigitStack } from './support/digit-images.js';
 import { built, describeWith } from './support/requirements.js';
@@ -128,6 +130,27 @@ describe('images: JPEG, resizing, cropping, preprocessing', () => {
     const j = floats(join(dir, 'out', 'photo.jpg.relevance.npy'));
     const scale = Math.max(...Array.from(a, Math.abs));
     expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - j[i]!))) / scale).toBeLessThan(0.2); // lossy, yet the same digit
+  });
+
+  it('an RGB model taking flat [192] inputs gets 8 x 8 colour images (HWC order): equal to explain on those values', async () => {
+    const dir = join(tmp, 'rgb');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'mlp.txt'), writeTextModel(randomMlp(5, [192, 12, 4])));
+    const rand = uniform(11);
+    const pixels = Array.from({ length: 5 }, () => Uint8Array.from({ length: 192 }, () => Math.floor(rand() * 256)));
+    pixels.forEach((p, i) => {
+      const rgba = new Uint8ClampedArray(64 * 4);
+      for (let q = 0; q < 64; q++) rgba.set([p[3 * q]!, p[3 * q + 1]!, p[3 * q + 2]!, 255], 4 * q);
+      writeFileSync(join(dir, `c${i}.png`), encodePng({ width: 8, height: 8, data: rgba }));
+    });
+    writeFileSync(join(dir, 'list.txt'), pixels.map((_, i) => `c${i}.png`).join('\n'));
+    const b = await runCli('batch', '--model', join(dir, 'mlp.txt'), '-f', join(dir, 'list.txt'), '--out', join(dir, 'out'));
+    expect(b.err).toContain('5 explained');
+    const data = Float64Array.from(pixels.flatMap((p) => Array.from(p, (v) => v / 255)));
+    writeFileSync(join(dir, 'x.npy'), writeNpy({ dtype: 'float64', data, shape: [5, 192] }));
+    await runCli('explain', '--model', join(dir, 'mlp.txt'), '--input', join(dir, 'x.npy'), '--out', join(dir, 'R.npy'));
+    const R = floats(join(dir, 'R.npy'));
+    for (let i = 0; i < 5; i++) expect(Array.from(floats(join(dir, 'out', `c${i}.png.relevance.npy`)))).toEqual(Array.from(R.subarray(i * 192, (i + 1) * 192)));
   });
 
   it('--pixel-range and --means change the input as stated (pixel 255 -> 1, then minus the mean): equal to explain on those values', async () => {

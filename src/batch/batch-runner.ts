@@ -111,12 +111,16 @@ export class BatchRunner {
     const relShape = result.relevance.shape.slice(1);
     const relPer = sizeOf(relShape);
     const header = scoresHeader(Math.min(s.topK, classes));
+    const image = this.preprocessing?.imageSize;
     // the files of the group are written concurrently (the file system's latency, not the CPU, bounds this part)
     await Promise.all(
       group.map(async (g, i) => {
         const relevance: Tensor = { data: result.relevance.data.subarray(i * relPer, (i + 1) * relPer), shape: [1, ...relShape] };
         try {
-          const [strip] = sampleStrips(relevance, { input: relPer === per ? { data: g.sample.data, shape: [1, ...shape] } : undefined, cmap: s.cmap });
+          // flat inputs made from images are drawn as those images
+          const picture = image !== undefined && relPer === sizeOf(image) ? [1, ...image] : relevance.shape;
+          const input = relPer === per ? { data: g.sample.data, shape: picture } : undefined;
+          const [strip] = sampleStrips({ data: relevance.data, shape: picture }, { input, cmap: s.cmap });
           await Promise.all([writeTensorOutput(g.outputs.relevance, relevance, s.dtype), writeFileAtomic(g.outputs.heatmap, encodePng(strip!))]);
         } catch (e) {
           await this.fail(g.entry, e, counts);
