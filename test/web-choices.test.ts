@@ -1,7 +1,10 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExplainer, type Explainer } from '../src/explainer.js';
+import { createExplainer, type Explainer, type ExplainOptions } from '../src/explainer.js';
+import type { Tensor } from '../src/tensor.js';
+import type { PooledExplainer } from '../src/workers/pooled-explainer.js';
+import { inThreadEngine, pooledEngine } from '../web/src/explain-session.js';
 import { loadModel } from '../src/io/load-model.js';
 import { type Capabilities, backendChoices, defaultBackend } from '../web/src/backend-choices.js';
 import { DEFAULT_CHOICES, EXPLAIN_CHOICES, choicesById } from '../web/src/explain-methods.js';
@@ -95,7 +98,54 @@ describe('web demo: backend choices', () => {
     expect(noGpu['tfjs-webgpu']).toBe('this browser has no WebGPU (navigator.gpu)');
     const noAdapter = backendChoices({ ...all, webgpuAdapter: false }).find((c) => c.id === 'tfjs-webgpu')!;
     expect(noAdapter.disabledReason).toBe('WebGPU gives no adapter here (no GPU, or it is turned off)');
-    expect(noGpu['wasm-workers']).toBe('this build of lrpjs has no worker pool yet');
+    expect(noGpu['wasm-workers']).toBe('this build of lrpjs has no worker pool');
+    expect(backendChoices(all).filter((c) => c.pool).map((c) => c.id)).toEqual(['wasm-workers']);
+  });
+});
+
+describe('web demo: explain engines', () => {
+  it('in the page: one forward pass per input serves every method, with the numbers of a plain explanation', async () => {
+    const model = await loadModel(join(models, 'mnist-mlp.txt'));
+    const explainer = await createExplainer(model, { backend: 'js' });
+    const engine = inThreadEngine(explainer);
+    const digits = readNpy(readFileSync(join(models, 'digits.npy')));
+    const x = { data: Float64Array.from(digits.data.subarray(0, 784) as Float32Array), shape: [1, 784] };
+    const session = await engine.open(x, { rule: 'epsilon' });
+    for (const choice of EXPLAIN_CHOICES.slice(0, 4)) {
+      const direct = explainer.explain(x, choice.options);
+      expect(await session.explain(choice.options)).toEqual(direct.relevance);
+      expect(session.output).toEqual(direct.output);
+    }
+    session.close();
+    const batch = { data: Float64Array.from(digits.data.subarray(0, 3 * 784) as Float32Array), shape: [3, 784] };
+    expect((await engine.explainBatch(batch, { rule: 'zplus' })).relevance).toEqual(explainer.explain(batch, { rule: 'zplus' }).relevance);
+    engine.dispose();
+  });
+
+  it('on the worker pool: the first method of a session is asked once and gives the output; batches go to the pool as they are', async () => {
+    const calls: [number, ExplainOptions][] = [];
+    const fake = {
+      explain: async (input: Tensor, options: ExplainOptions) => {
+        calls.push([input.shape[0]!, options]);
+        return { output: { data: new Float64Array([calls.length]), shape: [1, 1] }, relevance: { data: new Float64Array([10 * calls.length]), shape: [1, 1] } };
+      },
+      dispose: async () => void calls.push([-1, {}]),
+    } as unknown as PooledExplainer;
+    const engine = pooledEngine(fake);
+    const [first, second] = [{ rule: 'epsilon' }, { rule: 'zplus' }];
+    const x = { data: new Float64Array(1), shape: [1, 1] };
+    const session = await engine.open(x, first);
+    expect(session.output.data).toEqual(new Float64Array([1]));
+    expect((await session.explain(first)).data).toEqual(new Float64Array([10]));
+    expect((await session.explain(second)).data).toEqual(new Float64Array([20]));
+    await engine.explainBatch({ data: new Float64Array(5), shape: [5, 1] }, second);
+    engine.dispose();
+    expect(calls).toEqual([
+      [1, first],
+      [1, second],
+      [5, second],
+      [-1, {}],
+    ]);
   });
 });
 

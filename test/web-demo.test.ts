@@ -148,6 +148,40 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     expect(problems).toEqual([]);
   }, BROWSER_TEST_MS);
 
+  it('explains all held-out digits as one batch per method, in the page and split across the worker pool, with the same pixels', async () => {
+    const batchesSoFar = () => page.evaluate(() => Number(document.body.dataset.batches ?? 0));
+    const tiles = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLCanvasElement>('#batch-maps canvas')].map((c) => Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data).join(',')),
+      );
+    let before = await batchesSoFar();
+    await page.locator('#batch-run').click();
+    await page.waitForFunction((n) => Number(document.body.dataset.batches ?? 0) > n, before, { timeout: 120_000 });
+    expect(await page.locator('#batch-status').textContent()).toMatch(/^32 digits × 5 methods on WebAssembly, in the page: [\d.]+ ms; 32\/32 predicted right\.$/);
+    expect(await page.locator('#batch-maps figure').count()).toBe(5);
+    const inPage = await tiles();
+    expect(inPage).toHaveLength(5 * 32);
+    expect(new Set(inPage).size).toBeGreaterThan(100);
+
+    const workerScripts: string[] = [];
+    page.on('request', (r) => void (/\/assets\/worker-[^/]*\.js$/.test(r.url()) && workerScripts.push(r.url())));
+    let runs = await runsSoFar(page);
+    await page.locator('#backend-wasm-workers').check();
+    await runAfter(page, runs);
+    expect(await predictedClass(page)).toBe('7');
+    before = await batchesSoFar();
+    await page.locator('#batch-run').click();
+    await page.waitForFunction((n) => Number(document.body.dataset.batches ?? 0) > n, before, { timeout: 120_000 });
+    expect(await page.locator('#batch-status').textContent()).toMatch(/^32 digits × 5 methods on WebAssembly, worker pool \(batches in workers\): [\d.]+ ms; 32\/32 predicted right\.$/);
+    expect(workerScripts.length).toBeGreaterThan(0);
+    expect(await tiles()).toEqual(inPage);
+    await shot('3-batch');
+    runs = await runsSoFar(page);
+    await page.locator('#backend-wasm').check();
+    await runAfter(page, runs);
+    expect(problems).toEqual([]);
+  }, BROWSER_TEST_MS);
+
   it('opens a toolbox model (dropped), a tfjs model.json with its shards, an ONNX model and an image (file input)', async () => {
     // dropped on the drop zone
     let before = await runsSoFar(page);
@@ -191,7 +225,7 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
     await runAfter(page, before);
     expect(await page.locator('#input-source').textContent()).toBe('four.png, resized to 28 × 28');
     expect(await predictedClass(page)).toBe('4');
-    await shot('3-opened');
+    await shot('4-opened');
 
     // a broken model file: one message naming it, no console error, the page keeps the model it had
     await page.locator('#file').setInputFiles({ name: 'broken.txt', mimeType: 'text/plain', buffer: Buffer.from('Linear 3 2\n1 2 x\n') });
@@ -247,7 +281,7 @@ describeWith([chromium, builtWeb], 'the demo page (dist-web/) in headless Chromi
       expect(await page.locator('#run-status').textContent()).toContain('TensorFlow.js, WebGL');
       expect(await predictedClass(page)).toBe('2');
       expect(await page.locator('#error').textContent()).toBe('');
-      await shot('4-offline');
+      await shot('6-offline');
     } finally {
       await context.setOffline(false);
     }

@@ -37,32 +37,36 @@ export interface BackendChoice {
   readonly options: ExplainerOptions;
   /** The tfjs backend to load and activate first (passed to `createExplainer` as `tf`). */
   readonly tfjsDevice?: TfjsDevice;
+  /** Explain through a worker pool (`createExplainer(model, { workers })`). */
+  readonly pool?: boolean;
 }
 
-const choice = (id: BackendId, label: string, options: ExplainerOptions, reasons: (string | false)[], tfjsDevice?: TfjsDevice): BackendChoice => ({
-  id,
-  label,
-  options,
-  disabledReason: reasons.find((r): r is string => typeof r === 'string'),
-  ...(tfjsDevice ? { tfjsDevice } : {}),
-});
+const choice = (
+  id: BackendId,
+  label: string,
+  options: ExplainerOptions,
+  reasons: (string | false)[],
+  extra: Pick<BackendChoice, 'tfjsDevice' | 'pool'> = {},
+): BackendChoice => ({ id, label, options, disabledReason: reasons.find((r): r is string => typeof r === 'string'), ...extra });
 
 /** The backend choices for `caps`, in display order (the first available one is the default). */
 export function backendChoices(caps: Capabilities): BackendChoice[] {
   const noWasm = !caps.wasm && 'this browser has no WebAssembly';
   return [
     choice('wasm', 'WebAssembly, in the page', { backend: 'wasm' }, [noWasm]),
-    choice('wasm-workers', 'WebAssembly, worker pool', { backend: 'wasm' }, [
-      noWasm,
-      !caps.webWorkers && 'this browser has no Web Workers',
-      !caps.workerPool && 'this build of lrpjs has no worker pool yet',
-    ]),
+    choice(
+      'wasm-workers',
+      'WebAssembly, worker pool (batches in workers)',
+      { backend: 'wasm' },
+      [noWasm, !caps.webWorkers && 'this browser has no Web Workers', !caps.workerPool && 'this build of lrpjs has no worker pool'],
+      { pool: true },
+    ),
     choice(
       'tfjs-webgl',
       'TensorFlow.js, WebGL',
       { backend: 'tfjs' },
       [!caps.tfjsBackend && 'this build of lrpjs has no tfjs backend', !caps.webgl && 'this browser gives no WebGL 2 context'],
-      'webgl',
+      { tfjsDevice: 'webgl' },
     ),
     choice(
       'tfjs-webgpu',
@@ -73,7 +77,7 @@ export function backendChoices(caps: Capabilities): BackendChoice[] {
         !caps.webgpu && 'this browser has no WebGPU (navigator.gpu)',
         !caps.webgpuAdapter && 'WebGPU gives no adapter here (no GPU, or it is turned off)',
       ],
-      'webgpu',
+      { tfjsDevice: 'webgpu' },
     ),
     choice('js', 'JavaScript (float64 reference), in the page', { backend: 'js' }, []),
   ];

@@ -5,15 +5,19 @@
  */
 import { backendNames } from '../../src/backends/index.js';
 import { createExplainer } from '../../src/explainer.js';
+import { heatmaps } from '../../src/render/heatmap.js';
+import { argmaxRows } from '../../src/tensor.js';
 import { loadModel } from '../../src/io/load-model.js';
 import type { Model } from '../../src/model/layers.js';
 import { type Capabilities, backendChoices } from './backend-choices.js';
 import { DEMO_MODELS, fetchAsset, fetchDigits } from './demo-assets.js';
-import { type ExplainEngine, inThreadEngine } from './explain-session.js';
+import { type ExplainEngine, inThreadEngine, pooledEngine } from './explain-session.js';
+import { type Settings, bindSettings } from './settings-form.js';
 import { bindDrawPad } from './draw-pad.js';
+import { keepBatchFigures, paintBatch } from './batch-panel.js';
 import { blankFigures, layoutFigures, paintFigures, type ShownExplanation } from './heatmap-panel.js';
 import { decodeImage, imagePixels } from './image-input.js';
-import { emptyGrid, gridFromValues, hasInk } from './ink-grid.js';
+import { emptyGrid, gridFromValues, hasInk, type InkGrid } from './ink-grid.js';
 import { latestOnly, yieldToPage } from './latest-only.js';
 import { type OpenedFile, isImageFile, modelFromFiles } from './model-files.js';
 import { gridToInput, heatmapLayout, type InputGeometry, inputGeometry, rgbaToInput } from './model-input.js';
@@ -21,7 +25,6 @@ import { renderModel } from './model-panel.js';
 import { enableOffline } from './offline.js';
 import { clearPrediction, emptyBars, renderPrediction } from './prediction-chart.js';
 import { renderSampleStrip } from './sample-strip.js';
-import { bindSettings } from './settings-form.js';
 import { loadTfjs } from './tfjs-loader.js';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -47,7 +50,7 @@ async function detectCapabilities(): Promise<Capabilities> {
   return {
     wasm: typeof WebAssembly === 'object',
     webWorkers: typeof Worker === 'function',
-    workerPool: false,
+    workerPool: true,
     tfjsBackend: (backendNames as readonly string[]).includes('tfjs'),
     webgl: document.createElement('canvas').getContext('webgl2') !== null,
     webgpu: gpu !== undefined,
@@ -88,10 +91,19 @@ async function explainLatest(stale: () => boolean): Promise<void> {
     engine?.engine.dispose();
     engine = null;
     say('run-status')(`Preparing ${chosen.backend.label}…`);
-    const { options, tfjsDevice } = chosen.backend;
+    const { options, tfjsDevice, pool } = chosen.backend;
     const tf = tfjsDevice ? await loadTfjs(tfjsDevice) : undefined;
-    engine = { key, engine: inThreadEngine(await createExplainer(model.model, tf ? { ...options, tf } : options)) };
+    engine = {
+      key,
+      engine: pool
+        ? pooledEngine(await createExplainer(model.model, { ...options, workers: 'auto', minPoolBatch: 2 }))
+        : inThreadEngine(await createExplainer(model.model, tf ? { ...options, tf } : options)),
+    };
     if (stale()) return;
+  }
+  if (batchWanted) {
+    if (!(await explainBatch(stale, engine.engine, model, chosen))) return;
+    batchWanted = false;
   }
   const figures = byId('heatmaps');
   layoutFigures(figures, chosen.methods);
@@ -105,7 +117,7 @@ async function explainLatest(stale: () => boolean): Promise<void> {
   const { geometry } = model;
   const input = image ? rgbaToInput(imagePixels(image.bitmap, geometry.width, geometry.height), geometry) : gridToInput(grid, geometry);
   byId('error').textContent = '';
-  const session = await engine.engine.open(input);
+  const session = await engine.engine.open(input, chosen.methods[0]?.options ?? {});
   try {
     renderPrediction(byId('prediction'), byId('scores'), session.output.data);
     const shown: ShownExplanation[] = [];
@@ -125,6 +137,44 @@ async function explainLatest(stale: () => boolean): Promise<void> {
   }
 }
 
+/** The held-out digits (the strip's), and whether the batch panel asked for them to be explained. */
+let heldOut: { readonly grids: readonly InkGrid[]; readonly labels: ArrayLike<number> } | null = null;
+let batchWanted = false;
+
+/** Explains the held-out digits as one batch per chosen method; false where a newer request cut it short. */
+async function explainBatch(stale: () => boolean, engine: ExplainEngine, model: Current, chosen: Settings): Promise<boolean> {
+  if (!heldOut) return true;
+  const { geometry } = model;
+  const samples = heldOut.grids.map((g) => gridToInput(g, geometry).data);
+  const per = samples[0]!.length;
+  const data = new Float32Array(per * samples.length);
+  samples.forEach((x, i) => data.set(x, i * per));
+  const batch = { data, shape: [samples.length, ...geometry.sampleShape] };
+  const maps = byId('batch-maps');
+  keepBatchFigures(maps, chosen.methods);
+  say('batch-status')(`Explaining ${samples.length} digits on ${chosen.backend.label}…`);
+  let total = 0;
+  let correct = -1;
+  for (const choice of chosen.methods) {
+    await yieldToPage();
+    if (stale()) return false;
+    const t0 = performance.now();
+    const e = await engine.explainBatch(batch, choice.options);
+    const ms = performance.now() - t0;
+    total += ms;
+    if (correct < 0) {
+      const predicted = argmaxRows(e.output.data, samples.length);
+      correct = predicted.filter((p, i) => p === heldOut!.labels[i]).length;
+    }
+    const images = heatmaps(e.relevance, { cmap: chosen.cmap, ...chosen.normalisation.options, ...heatmapLayout(geometry) });
+    paintBatch(maps, chosen.methods, choice, images, ms);
+  }
+  const right = correct >= 0 && model.key in DEMO_KEYS ? `; ${correct}/${samples.length} predicted right` : '';
+  say('batch-status')(`${samples.length} digits × ${chosen.methods.length} methods on ${chosen.backend.label}: ${total.toFixed(1)} ms${right}.`);
+  document.body.dataset.batches = String(Number(document.body.dataset.batches ?? 0) + 1);
+  return true;
+}
+
 const runner = latestOnly(explainLatest, showError);
 
 /** Makes `model` the one explained and shows its layers. */
@@ -136,6 +186,8 @@ function useModel(model: Model, name: string, key: string): void {
   void runner.request();
 }
 
+/** Models whose classes are the digits 0-9 (the shipped ones), so the held-out labels apply. */
+const DEMO_KEYS: Readonly<Record<string, true>> = Object.fromEntries(DEMO_MODELS.map((m) => [m.id, true]));
 let opened = 0;
 const demoModels = new Map<string, Model>();
 async function useDemoModel(id: string): Promise<void> {
@@ -213,6 +265,10 @@ drop.addEventListener('drop', (e) => {
   drop.classList.remove('over');
   openFiles([...(e.dataTransfer?.files ?? [])]).catch(showError);
 });
+byId('batch-run').addEventListener('click', () => {
+  batchWanted = true;
+  void runner.request();
+});
 byId('clear').addEventListener('click', () => {
   image = null;
   pad.set(emptyGrid(pad.get().side));
@@ -228,6 +284,7 @@ async function start(): Promise<void> {
     grid: gridFromValues(digits.data.subarray(i * per, (i + 1) * per), side),
     label: labels[i],
   }));
+  heldOut = { grids: samples.map((d) => d.grid), labels };
   renderSampleStrip(byId('samples'), samples, (digit) => {
     image = null;
     pad.set(digit.grid);
