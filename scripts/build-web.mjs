@@ -1,7 +1,8 @@
 // `npm run build:web`: the offline demo page (web/) as a static folder, dist-web/, that works from
 // any static file server and any path (relative URLs only):
 //  1. vite bundles web/index.html and web/src/*.ts with lrpjs from src/ (node: imports stubbed, as
-//     in the browser build), tree-shaken;
+//     in the browser build), tree-shaken, and the worker pool's Web Worker from src/ too (so it
+//     needs no npm run build first);
 //  2. the shipped demo models and digits are copied gzip-compressed under models/ (the page
 //     gunzips them; a plain static server sends them as they are);
 //  3. sw.js (web/service-worker.js) gets the list of the files a first visit caches and a version
@@ -20,12 +21,36 @@ import { browserNodeStubs } from './rollup-browser-stubs.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist-web');
 
+/**
+ * The pool's Web Worker built from source (src/workers/worker-web.ts) with the page, not taken from
+ * dist/. Inside the worker's own bundle the same module points at the worker's own script (workers
+ * start no workers), which vite leaves alone.
+ */
+function workerFromSource(inWorker) {
+  const location = join(root, 'src', 'workers', 'worker-location.ts');
+  const url = "new URL('../../dist/browser/worker.js', import.meta.url)";
+  return {
+    name: 'lrpjs-demo-worker-from-source',
+    enforce: 'pre',
+    load(id) {
+      if (id.split('?')[0] !== location) return null;
+      const code = readFileSync(location, 'utf8');
+      if (!code.includes(url)) this.error('src/workers/worker-location.ts: the Web Worker URL was not found');
+      // the worker_threads script is Node's alone
+      return code
+        .replace(url, inWorker ? 'new URL(self.location.href)' : "new URL('./worker-web.ts', import.meta.url)")
+        .replace("new URL('../../dist/worker-node.cjs', import.meta.url)", 'new URL(import.meta.url)');
+    },
+  };
+}
+
 await build({
   configFile: false,
   root: join(root, 'web'),
   base: './',
   logLevel: 'warn',
-  plugins: [{ ...browserNodeStubs(), enforce: 'pre' }],
+  plugins: [{ ...browserNodeStubs(), enforce: 'pre' }, workerFromSource(false)],
+  worker: { format: 'es', plugins: () => [{ ...browserNodeStubs(), enforce: 'pre' }, workerFromSource(true)] },
   build: {
     outDir: out,
     emptyOutDir: true,
