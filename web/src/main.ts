@@ -46,7 +46,9 @@ const showError = (e: unknown): void => {
 /** What this browser and this build offer; WebGPU counts only where an adapter answers. */
 async function detectCapabilities(): Promise<Capabilities> {
   const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  const adapter = gpu ? await gpu.requestAdapter().catch(() => null) : null;
+  // an adapter that does not answer within 3 s counts as none (the page does not wait on it)
+  const noAnswer = new Promise<null>((resolve) => setTimeout(() => resolve(null), 3000));
+  const adapter = gpu ? await Promise.race([gpu.requestAdapter().catch(() => null), noAnswer]) : null;
   return {
     wasm: typeof WebAssembly === 'object',
     webWorkers: typeof Worker === 'function',
