@@ -20,8 +20,8 @@ function loadMat(): Promise<typeof import('./mat.js')> {
  * read, without another copy). The file may hold at most `options.maxBytes` (see `readFileBytes`).
  */
 export async function readTensor(path: string, options: ReadInputOptions = {}): Promise<Tensor & { data: Float64Array }> {
+  const bytes = await readFileBytes(path, options); // a missing file is E_IO before its name is judged
   const format = dataFormatOf(path);
-  const bytes = await readFileBytes(path, options);
   const a = format === 'npy' ? readNpy(bytes, path) : format === 'txt' ? readMatrixText(bytes, path) : (await loadMat()).readMatData(bytes, path);
   return a.data instanceof Float64Array ? { data: a.data, shape: [...a.shape] } : toFloat64(a, path);
 }
