@@ -1,6 +1,6 @@
 import { type BackendName, createBackend } from './backends/index.js';
 import type { TfjsInstance } from './backends/tfjs/tfjs-instance.js';
-import { type SamplingOptions, attribute } from './engine/attribution.js';
+import { type SamplingOptions, attribute, withPlanDefaults } from './engine/attribution.js';
 import { walkBackward } from './engine/backward.js';
 import { type Trace, forwardTrace } from './engine/forward.js';
 import { type Target, initialRelevance } from './engine/initial.js';
@@ -160,8 +160,9 @@ export class ForwardPass {
     const { pm } = this;
     const ops = pm.ops;
     const plan = resolveRules(pm.model, options);
+    const sampled = withPlanDefaults(plan, options);
     const { maxCost } = resolveLimits(this.context.limits, options);
-    checkCost(this.context.plan, explanationFactor(plan.method, options), `an explanation by ${plan.method}`, maxCost);
+    checkCost(this.context.plan, explanationFactor(plan.method, sampled), `an explanation by ${plan.method}`, maxCost);
     const L = pm.model.layers.length;
     const stopAt = options.relevanceAt ?? 0;
     if (!Number.isInteger(stopAt) || stopAt < 0 || stopAt > L) {
@@ -175,7 +176,7 @@ export class ForwardPass {
     // run in constant memory.
     const mark = ops.mark?.();
     try {
-      return this.explainFrom(plan, stopAt, R0, target, options);
+      return this.explainFrom(plan, stopAt, R0, target, sampled);
     } finally {
       if (mark !== undefined) ops.release?.(mark);
     }
@@ -302,8 +303,9 @@ export class Explainer {
 
   /** Forward pass and one explanation; the cost of both is checked against `maxCost` before either runs. */
   explain(input: Tensor, options: ExplainOptions = {}): Explanation {
-    const method = resolveRules(this.pm.model, options).method;
-    this.plan(input, options, 1 + explanationFactor(method, options), `an explanation by ${method} with its forward pass`);
+    const rulePlan = resolveRules(this.pm.model, options);
+    const { method } = rulePlan;
+    this.plan(input, options, 1 + explanationFactor(method, withPlanDefaults(rulePlan, options)), `an explanation by ${method} with its forward pass`);
     const pass = this.forward(input, options);
     try {
       return pass.explain(options);

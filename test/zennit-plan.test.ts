@@ -24,6 +24,7 @@ describe('Zennit layer maps', () => {
     ]);
     expect(plan.pathSum).toBe('right');
     expect(plan.gradientTies).toBe('first');
+    expect(plan.defaultSteps).toBe(20);
   });
 
   it('EpsilonGammaBox on an MLP: ε on the first dense layer (the toolbox map puts z^B there)', () => {

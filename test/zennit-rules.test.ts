@@ -232,4 +232,18 @@ describe('compat zennit for methods: integrated gradients by the right-hand sum'
     expectClose(await ig('zennit'), [(1.5 * (d(0.75) + d(1.5))) / 2], 1e-12);
     expectClose(await ig(), [(1.5 * (d(0.375) + d(1.125))) / 2], 1e-12);
   });
+
+  it("without steps: Zennit's 20 (lrpjs's own default is 32), and the cost estimate counts them", async () => {
+    const d = (v: number): number => 1 - Math.tanh(v) ** 2;
+    const c: Case = { model: { layers: [linearLayer(1, 1, Float64Array.from([1]), new Float64Array(1)), { kind: 'tanh' }] }, x: [1.5], inShape: [1], r0: [1] };
+    const mean = (n: number, at: (k: number) => number): number => Array.from({ length: n }, (_, k) => d(at(k) * 1.5)).reduce((a, b) => a + b, 0) / n;
+    expectClose(await relevance(c, { method: 'integrated-gradients', compat: 'zennit' }), [1.5 * mean(20, (k) => (k + 1) / 20)], 1e-12);
+    expectClose(await relevance(c, { method: 'integrated-gradients' }), [1.5 * mean(32, (k) => (k + 0.5) / 32)], 1e-12);
+    // One forward pass costs 2 here: 2·(1 + 2·20) = 82 fits in 100, 2·(1 + 2·32) = 130 does not.
+    const ex = await createExplainer(c.model, { backend: 'js' });
+    const x = { data: Float64Array.from(c.x), shape: [1, 1] };
+    expect(ex.explain(x, { method: 'integrated-gradients', compat: 'zennit', maxCost: 100 }).relevance.data.length).toBe(1);
+    expect(() => ex.explain(x, { method: 'integrated-gradients', maxCost: 100 })).toThrow(/costs about 130 multiply-adds/);
+    ex.dispose();
+  });
 });

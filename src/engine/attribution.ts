@@ -9,7 +9,7 @@ import type { PreparedModel } from './prepared.js';
 
 /** Options of the path and noise methods. */
 export interface SamplingOptions {
-  /** Integrated gradients: number of steps (default 32), at the midpoints (or right ends under `compat: 'zennit'`). */
+  /** Integrated gradients: number of steps (default 32; 20 under `compat: 'zennit'`), at the midpoints (right ends under `compat: 'zennit'`). */
   readonly steps?: number;
   /** Integrated gradients: baseline, a constant or one value per input element of a sample (default 0). */
   readonly baseline?: number | Float64Array;
@@ -44,6 +44,14 @@ function positiveInt(v: number, what: string): number {
  */
 export function samplingCount(method: 'integrated-gradients' | 'smoothgrad', sampling: SamplingOptions): number {
   return method === 'integrated-gradients' ? positiveInt(sampling.steps ?? 32, 'steps') : positiveInt(sampling.samples ?? 16, 'samples');
+}
+
+/**
+ * `sampling` with the plan's defaults where it gives none: integrated gradients' steps are 20 under
+ * `compat: 'zennit'` (Zennit's default), 32 otherwise ({@link samplingCount}).
+ */
+export function withPlanDefaults<O extends SamplingOptions>(plan: RulePlan, sampling: O): O {
+  return sampling.steps === undefined && plan.defaultSteps !== undefined ? { ...sampling, steps: plan.defaultSteps } : sampling;
 }
 
 /** A forward pass on new data and a gradient walk from the fixed `R0`: the building block of IG and SmoothGrad. */

@@ -38,6 +38,8 @@ export interface RulePlan {
   readonly rules: readonly (Rule | null)[];
   /** Integrated gradients' path sum (default `'midpoint'`; `'right'` under `compat: 'zennit'`). */
   readonly pathSum?: PathSum;
+  /** Integrated gradients' steps where the request gives none (default 32; Zennit's 20 under `compat: 'zennit'`). */
+  readonly defaultSteps?: number;
   /**
    * How the gradient methods route a max pool's tied maxima: split equally (default, `'split'`) or
    * all to the first in window order (`'first'`, PyTorch's gradient, under `compat: 'zennit'`).
@@ -95,5 +97,5 @@ export function resolveRules(model: Model, spec: RuleSpec = {}): RulePlan {
     }
     perLayer[index] = toRule(r, layerWhere(model.layers, index), zennit ? 'zennit' : undefined);
   }
-  return zennit ? { method, rules: perLayer, pathSum: 'right', gradientTies: 'first' } : { method, rules: perLayer };
+  return zennit ? { method, rules: perLayer, pathSum: 'right', defaultSteps: 20, gradientTies: 'first' } : { method, rules: perLayer };
 }
