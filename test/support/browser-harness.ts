@@ -38,11 +38,23 @@ export function originOf(server: Server): string {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** Debian's headless Chromium (never a downloaded browser), with no background traffic. Close it in the test. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * The flags of every headless Chromium of the tests (no sandbox, no background traffic), and with
+ * `webgpu` those that give it a WebGPU adapter on SwiftShader's Vulkan, no GPU needed. WebGPU keeps
+ * the GPU process (no `--disable-gpu`) and a Vulkan surface: tfjs-webgpu's synchronous readback
+ * copies through an OffscreenCanvas, which reads zeros and loses the device without them.
+ */
+export function chromiumArgs(webgpu = false): string[] {
+  const quiet = ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+  if (!webgpu) return [...quiet, '--disable-gpu'];
+  return [...quiet, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+}
+
+/**
+ * Debian's headless Chromium (never a downloaded browser), with no background traffic; WebGL runs
+ * on SwiftShader, and with `webgpu` WebGPU too (see {@link chromiumArgs}). Close it in the test.
+ */
+export async function launchChromium(options: { readonly webgpu?: boolean } = {}): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs(options.webgpu) });
 }

@@ -17,7 +17,7 @@ export interface Requirement {
 }
 
 /** A requirement whose absence is decided by `check` (run once, on first use). */
-function lazy(tag: string, check: () => string | undefined): Requirement {
+export function lazy(tag: string, check: () => string | undefined): Requirement {
   let done = false;
   let missing: string | undefined;
   return {
