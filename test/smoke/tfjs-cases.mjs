@@ -33,7 +33,7 @@ window.__explainCases = async (cases) => {
   try {
     return await explainCases(cases);
   } catch (e) {
-    return { error: String((e && e.stack) || e) };
+    return { error: String(e?.stack ?? e) };
   }
 };
 window.__ready = true;
