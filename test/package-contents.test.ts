@@ -18,7 +18,7 @@ describeWith(builtPackage, 'the packed tarball', () => {
     c = await consumerProject();
   }, 300_000);
 
-  it('holds LICENSE (MIT), CHANGELOG.md, README.md, the builds and the demo models; no source map, no source, at most 1 MiB packed', () => {
+  it('holds LICENSE (MIT), CHANGELOG.md, README.md, the builds and the demo models; no source map, no source, at most 1.1 MiB packed', () => {
     const paths = c.pack.files.map((f) => f.path);
     for (const p of [
       'LICENSE',
@@ -40,7 +40,8 @@ describeWith(builtPackage, 'the packed tarball', () => {
     expect(paths.filter((p) => /\.map$|^src\/|^test\/|^assembly\//.test(p))).toEqual([]);
     const license = readFileSync(join(c.dir, 'node_modules', 'lrpjs', 'LICENSE'), 'utf8');
     expect(license).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} lrpjs contributors/);
-    expect(c.pack.size).toBeLessThanOrEqual(2 ** 20);
+    // 1.1 MiB: the demo models take 0.6 MiB packed, the code the rest (the tfjs backend 18 KB)
+    expect(c.pack.size).toBeLessThanOrEqual(1.1 * 2 ** 20);
     for (const f of paths.filter((p) => p.endsWith('.js') || p.endsWith('.cjs'))) {
       expect(readFileSync(join(c.dir, 'node_modules', 'lrpjs', f), 'utf8'), f).not.toMatch(/sourceMappingURL|sourcesContent/);
     }

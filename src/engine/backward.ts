@@ -5,7 +5,8 @@ import { sizeOf } from '../tensor.js';
 import type { Trace } from './forward.js';
 import type { GradientMode } from './grad-step.js';
 import { gradNodeStep, lrpNodeStep } from './node-steps.js';
-import { checkRelevanceFinite } from './numeric-check.js';
+import { LrpError } from '../errors.js';
+import { checkRelevanceFinite, deviceCheck } from './numeric-check.js';
 import type { MaxTies } from './ops.js';
 import type { PreparedModel } from './prepared.js';
 
@@ -41,8 +42,11 @@ export function describeStep(how: WalkMode, index: number): string {
  * checks values, a NaN or ±Infinity is `E_NUMERIC` naming the first node of the walk (and its rule)
  * that produced one.
  */
-export function walkBackward<T>(pm: PreparedModel<T>, trace: Trace<T>, R0: T, how: WalkMode, stopAt = 0, keepLayers = false): Walk<T> {
+export function walkBackward<T>(pm: PreparedModel<T>, trace: Trace<T>, R0: T, how: WalkMode, stopAt = 0, keepLayers = false, checkEach = false): Walk<T> {
   const { ops } = pm;
+  // On a backend that folds checks on the device the walk reads once; where that finds a non-finite
+  // value the walk runs again checking each step, which names the first one.
+  const onDevice = pm.checkFinite && !checkEach ? deviceCheck(ops) : undefined;
   const L = pm.model.layers.length;
   // pending[k]: the signal gathered so far at acts index k.
   // Stryker disable next-line ObjectLiteral,ArithmeticOperator: equivalent, a JS array grows on assignment
@@ -63,7 +67,8 @@ export function walkBackward<T>(pm: PreparedModel<T>, trace: Trace<T>, R0: T, ho
     const sources = trace.sources[i]!;
     shares.forEach((share, s) => {
       const k = sources[s]!;
-      if (pm.checkFinite) checkRelevanceFinite(ops, share, layerWhere(pm.model.layers, i), () => describeStep(how, i), sizeOf(trace.shapes[k]!));
+      if (onDevice) onDevice.add(share);
+      else if (pm.checkFinite) checkRelevanceFinite(ops, share, layerWhere(pm.model.layers, i), () => describeStep(how, i), sizeOf(trace.shapes[k]!));
       const before = pending[k];
       if (before === undefined) pending[k] = share;
       else {
@@ -74,6 +79,10 @@ export function walkBackward<T>(pm: PreparedModel<T>, trace: Trace<T>, R0: T, ho
       if (layers && k >= stopAt) layers[k] = pending[k];
     });
     if (!shares.includes(R)) release(R);
+  }
+  if (onDevice && !onDevice.allFinite()) {
+    walkBackward(pm, trace, R0, how, stopAt, keepLayers, true);
+    throw new LrpError('E_NUMERIC', `the relevance became NaN or infinite under ${describeStep(how, stopAt)} (a second walk did not repeat it)`);
   }
   const result = pending[stopAt] ?? ops.scale(trace.acts[stopAt]!, 0);
   return { result, layers };

@@ -2,7 +2,7 @@ import { type Layer, layerWhere } from '../model/layers.js';
 import { nodeSources } from '../model/graph.js';
 import { type WindowGeometry, concatAxis, nodeOutputShape, windowGeometry } from '../model/shapes.js';
 import { sizeOf } from '../tensor.js';
-import { checkForwardFinite } from './numeric-check.js';
+import { checkForwardFinite, deviceCheck } from './numeric-check.js';
 import type { Ops } from './ops.js';
 import type { PreparedModel } from './prepared.js';
 import { averageInside } from './window-counts.js';
@@ -104,7 +104,8 @@ export function applyNode<T>(pm: PreparedModel<T>, i: number, xs: readonly T[], 
 /**
  * Runs the model on `x` (`[N, ...inShape]`), keeping every node's output once. Where the prepared
  * model checks values ({@link PreparedModel.checkFinite}), a NaN or ±Infinity is `E_NUMERIC` naming
- * the first node that produced one.
+ * the first node that produced one (on a backend that folds checks on the device, one readback for
+ * the pass, and the nodes are looked at one by one only where it failed).
  */
 export function forwardTrace<T>(pm: PreparedModel<T>, x: T): Trace<T> {
   const { ops, model } = pm;
@@ -114,6 +115,7 @@ export function forwardTrace<T>(pm: PreparedModel<T>, x: T): Trace<T> {
   const acts: T[] = [x];
   const geometry: (WindowGeometry | null)[] = [];
   const sources = nodeSources(model).map((from) => from.map((j) => j + 1));
+  const onDevice = pm.checkFinite ? deviceCheck(ops) : undefined;
   model.layers.forEach((layer, i) => {
     const where = layerWhere(model.layers, i);
     const src = sources[i]!;
@@ -122,8 +124,12 @@ export function forwardTrace<T>(pm: PreparedModel<T>, x: T): Trace<T> {
     geometry.push(g);
     shapes.push(out);
     const y = applyNode(pm, i, src.map((k) => acts[k]!), g, [batch, ...out]);
-    if (pm.checkFinite) checkForwardFinite(ops, y, where, sizeOf(out));
+    if (onDevice) onDevice.add(y);
+    else if (pm.checkFinite) checkForwardFinite(ops, y, where, sizeOf(out));
     acts.push(y);
   });
+  if (onDevice && !onDevice.allFinite()) {
+    model.layers.forEach((_, i) => checkForwardFinite(ops, acts[i + 1]!, layerWhere(model.layers, i), sizeOf(shapes[i + 1]!)));
+  }
   return { acts, geometry, shapes, batch, sources };
 }

@@ -39,6 +39,39 @@ export function checkRelevanceFinite<T>(ops: Ops<T>, t: T, where: string, step: 
   );
 }
 
+/** A pass's check of many tensors kept on the device: each one folded in, one readback at the end. */
+export interface DeviceCheck<T> {
+  /** Folds `t` into the check. */
+  add(t: T): void;
+  /** Whether every tensor added was finite: one readback; the check starts over. */
+  allFinite(): boolean;
+}
+
+/**
+ * The device-side check of a pass where the backend folds checks ({@link Ops.foldFinite}), else
+ * `undefined` (tensors are then checked one by one). The check value is a run tensor: a pass that
+ * fails half-way leaves it to the run scope.
+ */
+export function deviceCheck<T>(ops: Ops<T>): DeviceCheck<T> | undefined {
+  const fold = ops.foldFinite?.bind(ops);
+  if (!fold) return undefined;
+  let acc: T | null = null;
+  return {
+    add(t) {
+      const next = fold(acc, t);
+      if (acc !== null) ops.dispose(acc);
+      acc = next;
+    },
+    allFinite() {
+      if (acc === null) return true;
+      const ok = ops.firstNonFinite(acc) < 0;
+      ops.dispose(acc);
+      acc = null;
+      return ok;
+    },
+  };
+}
+
 /**
  * Index of the first NaN or ±Infinity of `data`, or −1. One branch-free pass (`Σ v·0` is 0 exactly
  * when every value is finite), a second one only to locate a bad value.

@@ -90,6 +90,12 @@ export interface Ops<T> {
   read(t: T): Float32Array | Float64Array;
   /** Index of the first NaN or ±Infinity in a tensor (flat, C order), or −1 when every value is finite. */
   firstNonFinite(t: T): number;
+  /**
+   * Optional, for backends where every readback stalls the device (tfjs on a GPU): folds `t` into the
+   * check value `acc` (`null` to start), a tensor that is non-finite exactly when some folded tensor
+   * holds a NaN or ±Infinity. A pass then reads one value instead of every tensor it checks.
+   */
+  foldFinite?(acc: T | null, t: T): T;
   /** Shape of a tensor. */
   shape(t: T): readonly number[];
   /** Same data, new shape of equal size (may share storage). */

@@ -27,7 +27,8 @@ function checkWindowInput(t: TfTensor, h: number, w: number, c: number, op: stri
 /**
  * The tfjs backend's primitives in float32: each one a few tfjs ops in a `tf.tidy`, on whichever
  * tfjs backend is active (webgpu or webgl on a GPU, wasm or cpu otherwise). Tensors stay on the
- * device between layers; only {@link TfjsOps.read} and {@link TfjsOps.firstNonFinite} download.
+ * device between layers; only {@link TfjsOps.read} and {@link TfjsOps.firstNonFinite} download, and
+ * the engine's checks fold into one value per pass ({@link TfjsOps.foldFinite}).
  * Parameters are kept (`tf.keep`) until {@link TfjsOps.dispose}; every other tensor is tracked and
  * disposed by {@link TfjsOps.release} or {@link TfjsOps.endScope}, so `tf.memory().numTensors`
  * returns to where it was after every explanation.
@@ -92,6 +93,13 @@ export class TfjsOps implements Ops<TfTensor> {
     const finite = all.dataSync()[0] !== 0;
     all.dispose();
     return finite ? -1 : firstNonFiniteValue(this.read(t));
+  }
+  /** Folds `Σ t·0` (0, or NaN where `t` holds a NaN or ±Infinity) into `acc` on the device: no readback. */
+  foldFinite(acc: TfTensor | null, t: TfTensor): TfTensor {
+    return this.op(() => {
+      const s = this.tf.sum(this.tf.mul(t, 0));
+      return acc ? this.tf.add(acc, s) : s;
+    });
   }
   shape(t: TfTensor): readonly number[] {
     return t.shape;
