@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createBackend } from '../src/backends/index.js';
-import { createExplainer } from '../src/explainer.js';
+import { type Explainer, createExplainer } from '../src/explainer.js';
 import { linearLayer, simpleLayer } from '../src/model/build.js';
 import type { Model } from '../src/model/layers.js';
 import { expectLrpError } from './support/expect-error.js';
@@ -17,14 +17,14 @@ const scaledMlp = (w: number): Model => ({ layers: [linearLayer(2, 2, f64(w, 0, 
 const cancelling: Model = { layers: [linearLayer(2, 2, f64(1, 0, 0, 1), f64(0, 0)), simpleLayer('relu'), linearLayer(2, 1, f64(1, -1), f64(0))] };
 
 /** The error of `f` on the wasm backend and on the tfjs backend over `device`: code, where and message. */
-async function bothErrors(device: (typeof tfjsNodeBackends)[number], model: Model, f: (ex: Awaited<ReturnType<typeof createExplainer>>) => unknown) {
+async function bothErrors(device: (typeof tfjsNodeBackends)[number], model: Model, f: (ex: Explainer) => unknown) {
   const wasm = expectLrpError(() => f(awaitedWasm.get(model)!), 'E_NUMERIC');
   const ex = await onTfjs(device, model);
   const err = expectLrpError(() => f(ex), 'E_NUMERIC');
   ex.dispose();
   return { wasm, tfjs: err };
 }
-const awaitedWasm = new Map<Model, Awaited<ReturnType<typeof createExplainer>>>();
+const awaitedWasm = new Map<Model, Explainer>();
 const hidden: Model = { layers: [linearLayer(2, 1, f64(-1e30, -1e30), f64(0)), simpleLayer('relu')] };
 const overflowing = scaledMlp(1e30);
 for (const m of [overflowing, hidden, cancelling]) awaitedWasm.set(m, await createExplainer(m, { backend: 'wasm' }));
@@ -33,7 +33,7 @@ describe('tfjs backend: checks folded on the device name the same place as the w
   for (const device of tfjsNodeBackends) {
     it(`tfjs-${device}: a forward overflow, one hidden by a later ReLU, and a relevance overflow under LRP-0`, async () => {
       await useTfjs(device);
-      const cases: [Model, (ex: Awaited<ReturnType<typeof createExplainer>>) => unknown, string][] = [
+      const cases: [Model, (ex: Explainer) => unknown, string][] = [
         [overflowing, (ex) => ex.explain(x2(1, 2)), 'layer 2 (Linear)'],
         [hidden, (ex) => ex.forward(x2(1e10, 1e10)), 'layer 0 (Linear)'],
         [cancelling, (ex) => ex.explain({ data: f64(1, 1 + 2 ** -20), shape: [1, 2] }, { initial: { data: f64(1e38), shape: [1, 1] }, layerRules: { 0: 'epsilon=0.5' } }), 'layer 2 (Linear)'],
