@@ -68,10 +68,10 @@ describe('pooled explainer = in-thread explainer, bit for bit', () => {
   const res = residualGraph(23);
   const half: ExplainOptions['composite'] = { name: 'half', rulesFor: (m: Model) => m.layers.map((_, i) => (i % 2 ? rules.epsilon(0.05) : rules.zplus())) };
   const cases: [string, Model, number[], ExplainOptions[]][] = [
-    ['CNN', cnn.model, cnn.inShape, [{}, { rule: 'alphabeta=2' }, { composite: 'EpsilonPlusFlat' }, { composite: half }, { allLayers: true }, { method: 'smoothgrad', samples: 2, seed: 4 }]],
+    ['CNN', cnn.model, cnn.inShape, [{}, { rule: 'alphabeta=2' }, { composite: 'EpsilonPlusFlat' }, { composite: half }, { composite: half, compat: 'zennit' }, { allLayers: true }, { method: 'smoothgrad', samples: 2, seed: 4 }]],
     ['MLP 300-24-5', randomMlp(24, [300, 24, 5]), [300], [{ rule: 'epsilon=0.01' }, { method: 'gradient-x-input' }, { method: 'integrated-gradients', steps: 3 }, { target: 2 }]],
     ['mixed graph', graph.model, graph.inShape, [{}, { method: 'guided-backprop', allLayers: true }]],
-    ['residual graph', res.model, res.inShape, [{ rule: 'gamma=0.25' }, { relevanceAt: 2 }]],
+    ['residual graph', res.model, res.inShape, [{ rule: 'gamma=0.25' }, { relevanceAt: 2 }, { composite: 'EpsilonGammaBox', compositeOptions: { low: -3, high: 3 }, compat: 'zennit' }]],
   ];
   for (const backend of ['wasm', 'js'] as const) {
     it(`${backend}: 4 models, rules, composites (a composite object too), methods, allLayers, targets; odd batch, chunks of 1, 3, 5 and 10`, async () => {
