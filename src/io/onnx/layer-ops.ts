@@ -5,7 +5,7 @@ import { showShape } from '../../tensor.js';
 import type { NodeBody } from '../tfjs-graph-builder.js';
 import type { NodeContext } from './node-context.js';
 import { windowAttributes } from './window-attributes.js';
-import { type Activation, type Constant, type Value, activation, batchShape, imageNode, perChannel } from './values.js';
+import { type Activation, type Constant, type Value, activation, batchShape, imageNode, orderArray, perChannel } from './values.js';
 
 /** Adds `body` on image node `from` (internal `[H, W, C]`) and returns its output as an ONNX image value. */
 function addImage(ctx: NodeContext, body: NodeBody, from: number, inShape: readonly number[]): Activation {
@@ -70,8 +70,9 @@ function denseNode(ctx: NodeContext, a: Activation, K: number, N: number, w: (k:
   if (a.shape.length !== 1) throw new LrpError('E_FORMAT', `expects a vector input [N, ${K}], got ${batchShape(a.shape)} (add a Flatten before it)`, ctx.where);
   if (a.shape[0] !== K) throw new LrpError('E_FORMAT', `expects ${K} input features, got ${batchShape(a.shape)}`, ctx.where);
   const weights = new Float64Array(K * N);
+  const order = orderArray(a.order, K);
   for (let k = 0; k < K; k++) {
-    const src = a.order ? a.order[k]! : k;
+    const src = order ? order[k]! : k;
     for (let n = 0; n < N; n++) weights[k * N + n] = w(src, n);
   }
   const node = ctx.graph.add({ kind: 'linear', inputs: K, outputs: N, weights, bias, name: ctx.name }, [a.node], [N], ctx.where);

@@ -3,7 +3,7 @@ import type { NodeBody } from '../tfjs-graph-builder.js';
 import type { NodeContext } from './node-context.js';
 import { intList, normalizeAxis, reshapeTarget, squeezeAxes, squeezedDims, unsqueezedDims } from './const-fold.js';
 import { affineNode } from './layer-ops.js';
-import { type Activation, BATCH_DIM, type Constant, type Value, activation, batchShape, chwOrder, imageNode, perChannel, reshapeActivation, sameOrder } from './values.js';
+import { type Activation, BATCH_DIM, type Constant, type Value, activation, batchShape, imageNode, orderArray, perChannel, reshapeActivation, sameOrder } from './values.js';
 
 /** An elementwise node of `kind` on activation input 0, same shape and order. */
 function elementwise(ctx: NodeContext, body: NodeBody): Value[] {
@@ -124,7 +124,8 @@ export function concatNode(ctx: NodeContext): Value[] {
     order = new Int32Array(shape[0]!);
     let at = 0;
     for (const p of parts) {
-      for (let k = 0; k < p.shape[0]!; k++) order[at + k] = at + (p.order ? p.order[k]! : k);
+      const own = orderArray(p.order, p.shape[0]!);
+      for (let k = 0; k < p.shape[0]!; k++) order[at + k] = at + (own ? own[k]! : k);
       at += p.shape[0]!;
     }
   }
@@ -148,7 +149,7 @@ export function arithmeticNode(ctx: NodeContext): Value[] {
     }
     const image = a.shape.length === 3;
     const nodes = image ? [imageNode(ctx.graph, a, ctx), imageNode(ctx.graph, b, ctx)] : [a.node, b.node];
-    if (!image && !sameOrder(a.order, b.order)) throw ctx.unsupported('Add of two vectors flattened in different orders');
+    if (!image && !sameOrder(a.order, b.order, a.shape[0]!)) throw ctx.unsupported('Add of two vectors flattened in different orders');
     const node = ctx.graph.add({ kind: 'add', name: ctx.name }, nodes, image ? [a.shape[1]!, a.shape[2]!, a.shape[0]!] : a.internal, ctx.where);
     return [image ? activation(node, a.shape) : { ...a, node }];
   }
@@ -178,9 +179,4 @@ function absorbBias(ctx: NodeContext, x: Activation, k: number, bias: Float64Arr
   if (!layer || !ctx.ownsInput(k) || (layer.kind !== 'linear' && layer.kind !== 'conv2d' && layer.kind !== 'depthwiseconv2d')) return null;
   ctx.graph.nodes[x.node] = { ...layer, bias: layer.bias.map((v, j) => v + bias[j]!), name: `${layer.name ?? ''} + ${ctx.name}` };
   return x;
-}
-
-/** Reports whether `order` is the channels-last order of image shape `shape` (for outputs). */
-export function isImageOrder(shape: readonly number[], order: Int32Array | null): boolean {
-  return shape.length === 3 && sameOrder(order, chwOrder(shape));
 }

@@ -15,8 +15,16 @@ export interface Activation {
   readonly node: number;
   readonly shape: readonly number[];
   readonly internal: readonly number[];
-  readonly order: Int32Array | null;
+  readonly order: ValueOrder;
 }
+
+/**
+ * How a node holds an ONNX value's elements: `null` in ONNX's order; `{channels, plane}` channels-last
+ * (internal `p·C + c` is ONNX `c·P + p`, P = H·W: an image, or an image flattened), kept as two
+ * numbers so that no image costs an index array; an `Int32Array` for other permutations (vectors
+ * concatenated from differently ordered parts): internal k is ONNX `order[k]`.
+ */
+export type ValueOrder = null | { readonly channels: number; readonly plane: number } | Int32Array;
 
 /** A value known at load time. */
 export interface Constant extends ConstTensor {
@@ -35,25 +43,35 @@ export function batchShape(shape: readonly number[]): string {
 export const BATCH_DIM = -(2 ** 50);
 
 /**
- * Where the channels-last copy of an ONNX `[C, H, W]` image holds each ONNX element: internal
- * `(h·W + w)·C + c` is ONNX `c·H·W + h·W + w`. `null` where both orders agree (C = 1 or H·W = 1).
+ * The order of the channels-last copy of an ONNX `[C, H, W]` image: internal `(h·W + w)·C + c` is
+ * ONNX `c·H·W + h·W + w`. `null` where both orders agree (C = 1 or H·W = 1).
  */
-export function chwOrder(shape: readonly number[]): Int32Array | null {
+export function chwOrder(shape: readonly number[]): ValueOrder {
   const [C, H, W] = shape as [number, number, number];
-  if (C === 1 || H * W === 1) return null;
-  const order = new Int32Array(C * H * W);
-  let k = 0;
-  for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) for (let c = 0; c < C; c++) order[k++] = c * H * W + h * W + w;
-  return order;
+  return C === 1 || H * W === 1 ? null : { channels: C, plane: H * W };
 }
 
-/** True when two orders are the same permutation (`null` the identity). */
-export function sameOrder(a: Int32Array | null, b: Int32Array | null): boolean {
-  if (a === null || b === null) {
-    const o = a ?? b;
-    return o === null || o.every((v, k) => v === k);
+/** `order` as an index array of `n` elements (internal k → ONNX index), `null` for ONNX's own order. */
+export function orderArray(order: ValueOrder, n: number): Int32Array | null {
+  if (order === null || order instanceof Int32Array) return order;
+  const { channels: C, plane: P } = order;
+  const a = new Int32Array(n);
+  for (let p = 0, k = 0; p < P; p++) for (let c = 0; c < C; c++) a[k++] = c * P + p;
+  return a;
+}
+
+/** True when two orders of `n` elements are the same permutation. */
+export function sameOrder(a: ValueOrder, b: ValueOrder, n: number): boolean {
+  if (a === b) return true;
+  if (a !== null && b !== null && !(a instanceof Int32Array) && !(b instanceof Int32Array)) return a.channels === b.channels && a.plane === b.plane;
+  if ((a === null && b !== null && !(b instanceof Int32Array)) || (b === null && a !== null && !(a instanceof Int32Array))) return false;
+  const x = orderArray(a, n);
+  const y = orderArray(b, n);
+  if (x === null || y === null) {
+    const o = (x ?? y)!;
+    return o.every((v, k) => v === k);
   }
-  return a.length === b.length && a.every((v, k) => v === b[k]);
+  return x.length === y.length && x.every((v, k) => v === y[k]);
 }
 
 /** An activation of ONNX per-sample `shape` computed by node `node` in the layout lrpjs uses for that rank. */
@@ -80,7 +98,7 @@ export interface Site {
 export function imageNode(b: GraphBuilder, v: Activation, site: Site, what = 'an image [N, C, H, W]'): number {
   if (v.shape.length !== 3) throw new LrpError('E_FORMAT', `expects ${what}, got an input of shape ${batchShape(v.shape)}`, site.where);
   const hwc = [v.shape[1]!, v.shape[2]!, v.shape[0]!];
-  if (!sameOrder(v.order, chwOrder(v.shape))) {
+  if (!sameOrder(v.order, chwOrder(v.shape), sizeOf(v.shape))) {
     throw new LrpError('E_FORMAT', `reads an image that an earlier Reshape made from values in another order (lrpjs keeps images channels-last); this reshape is not supported`, site.where);
   }
   if (sameDims(v.internal, hwc)) return v.node;
@@ -106,7 +124,7 @@ export function reshapeActivation(b: GraphBuilder, v: Activation, shape: readonl
   }
   {
     const want = chwOrder(shape);
-    if (!sameOrder(v.order, want)) {
+    if (!sameOrder(v.order, want, sizeOf(shape))) {
       throw new LrpError(
         'E_FORMAT',
         `reshapes ${batchShape(v.shape)} to the image ${batchShape(shape)} in an order lrpjs's channels-last images cannot hold (only reshapes that keep each value's channel and position are supported)`,
@@ -136,6 +154,7 @@ export function perChannel(c: ConstTensor, v: Activation, site: Site): Float64Ar
   if (!fits) {
     throw new LrpError('E_FORMAT', `combines ${batchShape(v.shape)} with a constant of shape ${showShape(c.dims)}: only scalars and one value per channel are supported`, site.where);
   }
-  if (v.shape.length === 1 && v.order) return Float64Array.from(v.order, (k) => c.data[k]!);
+  const order = v.shape.length === 1 ? orderArray(v.order, channels) : null;
+  if (order) return Float64Array.from(order, (k) => c.data[k]!);
   return Float64Array.from(c.data);
 }
