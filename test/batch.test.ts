@@ -303,6 +303,20 @@ describe('restartable and shardable', () => {
   });
 });
 
+describeWith(built('worker-node.cjs'), 'lrp batch --workers', () => {
+  it('worker threads give the in-thread files bit for bit (groups of 37 split over 2 threads, down to a chunk of 2)', async () => {
+    const dir = join(tmp, 'threads');
+    const files = writeDigitPngs(dir, 45);
+    writeFileSync(join(dir, 'list.txt'), files.join('\n'));
+    const one = await batch('-f', join(dir, 'list.txt'), '--out', join(dir, 'one'), '--batch-size', '37');
+    expect(one.code, one.err).toBe(0);
+    const two = await batch('-f', join(dir, 'list.txt'), '--out', join(dir, 'two'), '--batch-size', '37', '--workers', '2');
+    expect(two.code, two.err).toBe(0);
+    expect(filesUnder(join(dir, 'two'))).toEqual(filesUnder(join(dir, 'one')));
+    expect((await batch('-f', join(dir, 'list.txt'), '--out', join(dir, 'x'), '--workers', 'some')).err).toMatch(/^lrp: E_USAGE --workers needs an integer/);
+  }, 120_000);
+});
+
 describeWith(built('cli.js'), 'lazy loading', () => {
   it('a local run of PNGs never imports bullmq, ioredis or jpeg-js (a JPEG in the list does import jpeg-js)', async () => {
     const dir = join(tmp, 'lazy');

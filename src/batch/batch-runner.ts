@@ -32,14 +32,6 @@ export interface BatchCounts {
   failed: number;
 }
 
-/**
- * Fewest samples explained together. The wasm GEMM sums in another order for fewer than 4 rows
- * (its register tile, `MR` in assembly/gemm.ts), so a dense layer's result for one input would
- * depend on how many inputs share its chunk; padding short groups to 4 makes every input's numbers
- * the same whatever the chunking, and equal to `lrp explain` on the inputs stacked.
- */
-export const MIN_ROWS = 4;
-
 /** An input read and waiting to be explained. */
 interface Loaded {
   readonly entry: BatchEntry;
@@ -91,14 +83,13 @@ export class BatchRunner {
       await this.explainGroup(group.filter((g) => (g.entry.target ?? s.defaultTarget) !== 'argmax'), counts);
       return;
     }
-    // Short groups are padded with copies of their last input (results dropped): see MIN_ROWS.
-    const rows = Math.max(group.length, MIN_ROWS);
+    const rows = group.length;
     const data = new Float64Array(per * rows);
-    for (let i = 0; i < rows; i++) data.set(group[Math.min(i, group.length - 1)]!.sample.data, i * per);
-    const target = targets[0] === 'argmax' ? 'argmax' : Array.from({ length: rows }, (_, i) => targets[Math.min(i, group.length - 1)] as number);
+    group.forEach((g, i) => data.set(g.sample.data, i * per));
+    const target = targets[0] === 'argmax' ? 'argmax' : (targets as number[]);
     let result: Explanation;
     try {
-      // in-thread (a value) or on the worker pool (`--workers`: a promise)
+      // in-thread (a value) or on the worker threads of --workers (a promise)
       result = await this.explainer.explain({ data, shape: [rows, ...shape] }, { ...s.explain, target });
     } catch (e) {
       if (!(e instanceof LrpError)) throw e;
@@ -170,8 +161,8 @@ export class BatchRunner {
   }
 
   /** Frees the explainer. */
-  dispose(): void {
-    this.explainer.dispose();
+  async dispose(): Promise<void> {
+    await this.explainer.dispose();
   }
 }
 

@@ -23,8 +23,8 @@ export interface BatchSettings {
   readonly backend: BackendName;
   readonly keepSoftmax: boolean;
   readonly limits: Limits;
-  /** Worker threads of the explainer (`--workers`), when given. */
-  readonly workers?: number;
+  /** Worker threads of the explainer (`--workers`: a count or `auto`), when given. */
+  readonly workers?: number | 'auto';
   /** Inputs explained together (`--batch-size`). */
   readonly batchSize: number;
   /** Precision of the `.relevance.npy` files. */

@@ -36,7 +36,8 @@ export const batchSpec: CommandSpec = {
     '[--rule SPEC] [--layer-rule I:SPEC]... [--composite NAME [--gamma G] [--low L --high H]]',
     '[--formula CODE [--beta B] [--aux-layer I]] [--epsilon E] [--compat zennit]',
     '[--method NAME [--steps N] [--baseline V] [--samples N] [--noise S] [--seed S]]',
-    '[--backend js|wasm|tfjs|gpu|auto] [--batch-size N] [--max-memory BYTES] [--max-cost N] [--dtype f32|f64]',
+    '[--backend js|wasm|tfjs|gpu|auto] [--batch-size N] [--workers N|auto] [--max-memory BYTES] [--max-cost N]',
+    '[--dtype f32|f64]',
     '[--input-size HxW] [--pixel-range LO,HI] [--means M1,M2,M3 | --mean-file MEAN.npy]',
     '[--cmap NAME] [--top-k K] [--no-resume] [--shard I/N] [--progress]',
     '[--queue redis://HOST:PORT/NAME [--chunk-size N] [--detach]]',
@@ -117,7 +118,7 @@ export async function batchCommand(argv: readonly string[], io: CliIo): Promise<
   try {
     counts = await runner.run(entries, report);
   } finally {
-    runner.dispose();
+    await runner.dispose();
   }
   io.err(`batch: ${entries.length} inputs: ${counts.explained} explained, ${counts.skipped} done before, ${counts.failed} failed\n`);
   if (shardText !== undefined) {

@@ -28,6 +28,7 @@ export const workSpecs: readonly OptionSpec[] = [
   { name: 'relevance-at', value: true, arg: 'I', help: 'stop at the input of layer I (default 0, the model input)' },
   backendOptionSpec,
   { name: 'batch-size', value: true, arg: 'N', help: 'inputs explained together (default 64)' },
+  { name: 'workers', value: true, arg: 'N|auto', help: 'worker threads sharing each group of inputs (auto: the cores available; default: in-thread)' },
   ...limitOptionSpecs,
   { ...dtypeOptionSpec, help: 'the precision of the .relevance.npy files (default f32)' },
   { name: 'input-size', value: true, arg: 'HxW', help: "resize and centre-crop images to H x W (default: the model's input)" },
@@ -122,7 +123,7 @@ export function batchSettingsFrom(args: ParsedArgs, listFolder: string): BatchSe
   if (means !== undefined && meanFile !== undefined) throw new LrpError('E_USAGE', 'give one mean: --means or --mean-file', '--means/--mean-file');
   const cmap = option(args, 'cmap') ?? 'jet';
   if (!colormapNames.includes(cmap)) throw new LrpError('E_RULE', `unknown colormap '${cmap}' (known: ${colormapNames.join(', ')})`, '--cmap');
-  const workers = args.options.has('workers') ? integerOption(args, 'workers', 1, 1024) : undefined;
+  const workers = option(args, 'workers') === 'auto' ? 'auto' : integerOption(args, 'workers', 0, 1024);
   return {
     modelPath: required(args, 'model'),
     out: required(args, 'out'),

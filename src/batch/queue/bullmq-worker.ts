@@ -60,6 +60,6 @@ export async function runWorker(a: QueueAddress, options: WorkerOptions): Promis
   worker.on('failed', (job, e) => options.log(`job ${job?.id}: failed: ${e.message}\n`));
   await options.stop;
   await worker.close();
-  for (const r of runners.values()) (await r.catch(() => undefined))?.dispose();
+  for (const r of runners.values()) await (await r.catch(() => undefined))?.dispose();
   return done;
 }
