@@ -1,11 +1,15 @@
 import { LrpError } from '../errors.js';
-import { type Explanation, createExplainer } from '../explainer.js';
+import type { Explanation } from '../explainer.js';
+import { createExplainer } from '../explainer.js';
 import type { Target } from '../engine/initial.js';
 import { loadModel } from '../io/load-model.js';
 import { type Tensor, showShape } from '../tensor.js';
+import type { SampleRange } from '../workers/chunking.js';
 import { type OptionSpec, flag, integerOption, option, parseArgs, required } from './args.js';
-import { type CliIo, progressReporter } from './context.js';
+import type { CliIo } from './context.js';
 import { backendFrom, backendNote, backendOptionSpec } from './backend-option.js';
+import { batchSizeFrom, batchSizeOptionSpec, progressModeFrom, workerOptionSpecs, workersFrom } from './chunk-options.js';
+import { chunksInOrder } from './chunked-run.js';
 import type { CommandSpec } from './command-spec.js';
 import { explainOptionsFrom, ruleOptionNotes, ruleOptionSpecs } from './rule-options.js';
 import { sampleHeatmapPaths, writeSampleHeatmaps } from './render-command.js';
@@ -14,22 +18,26 @@ import { explainingInputShape } from './input-shape-error.js';
 import { toNodeLayout } from '../model/layout.js';
 import { inputFiles } from './output-guard.js';
 import { readSamples } from './sample-files.js';
+import { openSamples } from './sample-source.js';
 import { limitOptionSpecs, limitsFrom } from './limit-options.js';
-import { dtypeOptionSpec, outputDTypeFrom, writeTensorOutput } from './output-precision.js';
+import { dtypeOptionSpec, outputDTypeFrom } from './output-precision.js';
+import { progressBar } from './progress-bar.js';
+import { type ChunkSink, tensorSink } from './tensor-sink.js';
+import { poolSizeFor } from './pool-size.js';
 
 const specs: readonly OptionSpec[] = [
   { name: 'model', value: true, arg: 'M', help: "the model: the toolbox's text format (.txt), a pickled toolbox model (.nn), a TensorFlow.js layers model (model.json, shards beside it) or an ONNX model (.onnx, inputs and relevances NCHW)" },
-  { name: 'input', value: true, arg: 'X', help: 'the samples, batch first: .npy, .mat (variable data) or .txt' },
+  { name: 'input', value: true, arg: 'X', help: 'the samples, batch first: .npy (read a chunk at a time), .mat (variable data) or .txt' },
   { name: 'init', value: true, arg: 'R0.npy', help: 'the initial relevance on the output (instead of --target)' },
   { name: 'target', value: true, arg: 'T', help: 'the class to explain: argmax (default), a class number, or a file of one per sample' },
   { name: 'keep-softmax', value: false, help: "explain through the model's final SoftMax (dropped by default)" },
   ...ruleOptionSpecs,
   { name: 'relevance-at', value: true, arg: 'I', help: 'stop at the input of layer I (default 0, the model input)' },
   backendOptionSpec,
-  { name: 'batch-size', value: true, arg: 'N', help: 'samples per chunk (default 256)' },
-  { name: 'progress', value: false, help: 'report progress on stderr (default: only on a terminal, for runs of several chunks)' },
+  batchSizeOptionSpec,
+  ...workerOptionSpecs,
   ...limitOptionSpecs,
-  { name: 'out', value: true, arg: 'R.npy|.mat|.txt', help: 'write the relevance there (default: print one sample per line)' },
+  { name: 'out', value: true, arg: 'R.npy|.mat|.txt', help: 'write the relevance there (.npy written as chunks finish; default: print one sample per line)' },
   dtypeOptionSpec,
   { name: 'heatmap', value: true, arg: 'DIR', help: 'also write DIR/<index>_heatmap.png (input | heatmap) per sample' },
 ];
@@ -43,8 +51,8 @@ export const explainSpec: CommandSpec = {
     '[--rule SPEC] [--layer-rule I:SPEC]... [--composite NAME [--gamma G] [--low L --high H]]',
     '[--formula CODE [--beta B] [--aux-layer I]] [--epsilon E] [--compat zennit] [--relevance-at I]',
     '[--method NAME [--steps N] [--baseline V] [--samples N] [--noise S] [--seed S]]',
-    '[--backend js|wasm|tfjs|gpu|auto] [--batch-size N] [--progress] [--max-memory BYTES] [--max-cost N]',
-    '[--out R.npy|.mat|.txt] [--dtype f32|f64] [--heatmap DIR]',
+    '[--backend js|wasm|tfjs|gpu|auto] [--batch-size N] [--workers N|auto] [--progress | --quiet]',
+    '[--max-memory BYTES] [--max-cost N] [--out R.npy|.mat|.txt] [--dtype f32|f64] [--heatmap DIR]',
   ],
   options: specs,
   notes: ruleOptionNotes,
@@ -56,7 +64,7 @@ export function sliceBatch(t: Tensor, from: number, to: number): Tensor {
   return { data: t.data.subarray(from * per, to * per), shape: [to - from, ...t.shape.slice(1)] };
 }
 
-/** Joins batch-first tensors along the batch. */
+/** Joins batch-first tensors along the batch (float64). */
 export function joinBatches(parts: readonly Tensor[]): Tensor {
   const n = parts.reduce((a, p) => a + p.shape[0], 0);
   const data = new Float64Array(parts.reduce((a, p) => a + p.data.length, 0));
@@ -86,8 +94,10 @@ async function parseTarget(text: string | undefined, samples: number): Promise<T
 
 /**
  * `lrp explain --model M --input X [--init R0 | --target T] [rule flags] [--out R.npy]`: explains
- * every sample (in chunks of `--batch-size`, progress on stderr) and writes the relevance;
- * `--heatmap DIR` also writes `<index>_heatmap.png` (input | heatmap) per sample.
+ * every sample in chunks of `--batch-size` (on `--workers` threads, several chunks at a time; a
+ * `.npy` input read and a `.npy` output written a chunk at a time, so memory stays bounded by the
+ * chunks), with progress on stderr, and writes the relevance; `--heatmap DIR` also writes
+ * `<index>_heatmap.png` (input | heatmap) per sample.
  */
 export async function explainCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, specs);
@@ -103,7 +113,8 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   const dtype = outputDTypeFrom(args, out);
   const backend = backendFrom(args);
   const limits = limitsFrom(args);
-  const chunk = integerOption(args, 'batch-size', 1) ?? 256;
+  const chunk = batchSizeFrom(args);
+  const workers = workersFrom(args);
   const heatmapDir = option(args, 'heatmap');
   const inputs = await inputFiles([
     { flag: '--model', path: modelPath },
@@ -113,47 +124,60 @@ export async function explainCommand(argv: readonly string[], io: CliIo): Promis
   ]);
   if (out !== undefined) await inputs.assertNotInput({ flag: '--out', path: out });
   const model = await loadModel(modelPath);
-  const input = await readSamples(inputPath, '--input');
-  const initial = init === undefined ? undefined : await readSamples(init, '--init');
-  const target = await parseTarget(targetText, input.shape[0]);
-  const n = input.shape[0];
-  const heatmapFiles = heatmapDir === undefined ? [] : sampleHeatmapPaths(heatmapDir, n);
-  for (const path of heatmapFiles) await inputs.assertNotInput({ flag: '--heatmap', path });
-  const explainer = await createExplainer(model, { backend, keepSoftmax: flag(args, 'keep-softmax'), ...limits });
-  const note = backendNote(explainer.backendInfo);
-  if (note) io.err(note);
-  if (initial && initial.shape[0] !== n) {
-    throw new LrpError('E_SHAPE', `initial relevance ${showShape(initial.shape)} has ${initial.shape[0]} samples, the input ${n}`, init);
-  }
-  const report = progressReporter(io, 'explain', n, flag(args, 'progress') || (n > chunk && io.errIsTty));
-  const parts: Explanation[] = [];
-  await explainingInputShape(
-    () => {
-      for (let from = 0; from < n; from += chunk) {
-        const to = Math.min(n, from + chunk);
-        parts.push(
-          explainer.explain(sliceBatch(input, from, to), {
+  const source = await openSamples(inputPath, '--input');
+  try {
+    const n = source.shape[0]!;
+    const initial = init === undefined ? undefined : await readSamples(init, '--init');
+    const target = await parseTarget(targetText, n);
+    if (heatmapDir !== undefined) for (const path of sampleHeatmapPaths(heatmapDir, n)) await inputs.assertNotInput({ flag: '--heatmap', path });
+    if (initial && initial.shape[0] !== n) {
+      throw new LrpError('E_SHAPE', `initial relevance ${showShape(initial.shape)} has ${initial.shape[0]} samples, the input ${n}`, init);
+    }
+    const threads = await poolSizeFor(workers, n, chunk);
+    const explainer = await createExplainer(model, { backend, keepSoftmax: flag(args, 'keep-softmax'), ...limits, workers: threads, minPoolBatch: 0 });
+    try {
+      const note = backendNote(explainer.backendInfo);
+      if (note) io.err(note);
+      const report = progressBar(io, 'explain', n, progressModeFrom(args, io, n, chunk));
+      const results = chunksInOrder({
+        n,
+        chunk,
+        inflight: Math.max(1, 2 * threads),
+        produce: async (r: SampleRange): Promise<[Tensor, Explanation]> => {
+          const x = await source.read(r.from, r.to);
+          const e = await explainer.explain(x, {
             ...options,
-            target: Array.isArray(target) ? target.slice(from, to) : target,
-            initial: initial ? sliceBatch(initial, from, to) : undefined,
-          }),
-        );
-        report(to);
-      }
-    },
-    model,
-    input.shape.slice(1),
-    { flag: '--input', where: inputPath },
-  );
-  explainer.dispose();
-  const relevance = joinBatches(parts.map((p) => p.relevance));
-  if (out !== undefined) {
-    await writeTensorOutput(out, relevance, dtype);
-    io.err(`wrote relevance ${showShape(relevance.shape)} to ${out}\n`);
-  } else {
-    const per = relevance.data.length / relevance.shape[0];
-    for (let s = 0; s < relevance.shape[0]; s++) io.out(Array.from(relevance.data.subarray(s * per, (s + 1) * per)).join(' ') + '\n');
+            target: Array.isArray(target) ? target.slice(r.from, r.to) : target,
+            initial: initial ? sliceBatch(initial, r.from, r.to) : undefined,
+            firstSample: r.from,
+            chunkSize: r.to - r.from,
+          });
+          return [x, e];
+        },
+      });
+      const sink: ChunkSink = tensorSink(out, dtype, n, io);
+      const relevanceShape = await explainingInputShape(
+        () =>
+          sink.run(
+            (async function* () {
+              for await (const [r, [x, e]] of results) {
+                if (heatmapDir !== undefined) await writeSampleHeatmaps(heatmapDir, toNodeLayout(model, e.relevance), toNodeLayout(model, x), r.from);
+                yield e.relevance;
+                report(r.to);
+              }
+            })(),
+          ),
+        model,
+        source.shape.slice(1),
+        { flag: '--input', where: inputPath },
+      );
+      if (out !== undefined && !flag(args, 'quiet')) io.err(`wrote relevance ${showShape(relevanceShape)} to ${out}\n`);
+      if (heatmapDir !== undefined && !flag(args, 'quiet')) io.err(`wrote ${n} heatmaps to ${heatmapDir}\n`);
+    } finally {
+      await explainer.dispose();
+    }
+  } finally {
+    await source.close();
   }
-  if (heatmapDir !== undefined) io.err(`wrote ${(await writeSampleHeatmaps(heatmapDir, toNodeLayout(model, relevance), toNodeLayout(model, input))).length} heatmaps to ${heatmapDir}\n`);
   return 0;
 }

@@ -45,20 +45,21 @@ export function loadPngCodec(): Promise<typeof import('../render/png.js')> {
 /**
  * Writes one PNG per sample into `dir`, `<index>_heatmap.png`: the sample's input | heatmap strip
  * (jet, ×3, render.py's look) when `input` has the relevance's size per sample, else the heatmap
- * alone (relevance taken at a hidden layer). Returns the paths written. Used by `lrp explain --heatmap`.
+ * alone (relevance taken at a hidden layer). `first` is the index of the batch's first sample (a
+ * chunk of a larger run). Returns the paths written. Used by `lrp explain --heatmap`.
  */
-export async function writeSampleHeatmaps(dir: string, relevance: Tensor, input?: Tensor): Promise<string[]> {
+export async function writeSampleHeatmaps(dir: string, relevance: Tensor, input?: Tensor, first = 0): Promise<string[]> {
   const paired = input !== undefined && sizeOf(input.shape) === sizeOf(relevance.shape) && input.shape[0] === relevance.shape[0];
   const strips = sampleStrips(relevance, { input: paired ? input : undefined });
-  const paths = sampleHeatmapPaths(dir, strips.length);
+  const paths = sampleHeatmapPaths(dir, strips.length, first);
   const { encodePng } = await loadPngCodec();
   for (const [i, strip] of strips.entries()) await writeFileBytes(paths[i]!, encodePng(strip));
   return paths;
 }
 
-/** The files {@link writeSampleHeatmaps} writes for `count` samples: `DIR/<index>_heatmap.png`. */
-export function sampleHeatmapPaths(dir: string, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => join(dir, `${i}_heatmap.png`));
+/** The files {@link writeSampleHeatmaps} writes for `count` samples from index `first`: `DIR/<index>_heatmap.png`. */
+export function sampleHeatmapPaths(dir: string, count: number, first = 0): string[] {
+  return Array.from({ length: count }, (_, i) => join(dir, `${first + i}_heatmap.png`));
 }
 
 function reduction(v: string | undefined): ChannelReduction | undefined {

@@ -7,11 +7,16 @@ import { type Tensor, showShape } from '../tensor.js';
  * the option): every command treats an empty `.npy`, `.mat` or `.txt` file the same way.
  */
 export function requireSamples<T extends Tensor>(t: T, path: string, flag: string): T {
-  if (t.shape.length === 0 || t.shape[0] === 0) {
-    throw new LrpError('E_SHAPE', `${flag} has no samples (shape ${showShape(t.shape)}); give at least one`, path);
-  }
-  if (t.data.length === 0) throw new LrpError('E_SHAPE', `${flag} samples hold no values (shape ${showShape(t.shape)})`, path);
+  requireSampleShape(t.shape, t.data.length, path, flag);
   return t;
+}
+
+/** {@link requireSamples} on a shape and its number of values (a file read a chunk at a time). */
+export function requireSampleShape(shape: readonly number[], values: number, path: string, flag: string): void {
+  if (shape.length === 0 || shape[0] === 0) {
+    throw new LrpError('E_SHAPE', `${flag} has no samples (shape ${showShape(shape)}); give at least one`, path);
+  }
+  if (values === 0) throw new LrpError('E_SHAPE', `${flag} samples hold no values (shape ${showShape(shape)})`, path);
 }
 
 /** Reads a batch (`[N, ...]`, see `readBatch`) for `flag` and refuses an empty one. */

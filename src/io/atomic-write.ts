@@ -1,7 +1,7 @@
 import { LrpError } from '../errors.js';
 
-/** What {@link writeFileAtomic} writes: bytes, text, or chunks of either written in order (streamed). */
-export type FileContent = Uint8Array | string | Iterable<Uint8Array | string>;
+/** What {@link writeFileAtomic} writes: bytes, text, or chunks of either written in order (streamed, possibly produced asynchronously). */
+export type FileContent = Uint8Array | string | Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string>;
 
 /** Options of {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -30,7 +30,7 @@ function temporaryName(dir: string, base: string, pid: number, join: (a: string,
   return join(dir, `.${base}.${pid}.${random}.tmp`);
 }
 
-function chunksOf(content: FileContent): Iterable<Uint8Array | string> {
+function chunksOf(content: FileContent): Iterable<Uint8Array | string> | AsyncIterable<Uint8Array | string> {
   return typeof content === 'string' || content instanceof Uint8Array ? [content] : content;
 }
 
@@ -46,7 +46,8 @@ function errnoCode(e: unknown): string | undefined {
  * A failed or interrupted write leaves the previous file as it was and removes the temporary file.
  * Parent folders are created; an existing target keeps its permission bits; a symbolic link is
  * written through (the file it points to is replaced, the link stays). `content` may be an
- * iterable of chunks, so large outputs are streamed rather than built in memory.
+ * iterable of chunks, or an async iterable (chunks written as they are produced; a failure while
+ * producing them removes the temporary file), so large outputs are streamed rather than built in memory.
  *
  * @throws LrpError `E_IO` naming the path when the file system refuses; an `LrpError` thrown while
  * producing the chunks is passed on unchanged (after the clean-up)
@@ -79,7 +80,7 @@ export async function writeFileAtomic(path: string, content: FileContent, option
     handle = await fs.open(temp, 'wx', mode ?? 0o666);
     if (mode !== undefined) await handle.chmod(mode);
     const encoder = new TextEncoder();
-    for (const chunk of chunksOf(content)) {
+    for await (const chunk of chunksOf(content)) {
       const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
       for (let done = 0; done < bytes.length; ) done += (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
     }

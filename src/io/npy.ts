@@ -43,12 +43,15 @@ const DTYPE_TO_DESCR: Readonly<Record<DType, string>> = {
   uint64: '<u8',
 };
 
-interface NpyHeader {
-  dtype: DType;
-  bool: boolean;
-  littleEndian: boolean;
-  fortran: boolean;
-  shape: number[];
+/** What a `.npy` header says: the element type and byte order, the layout and the shape. */
+export interface NpyHeader {
+  readonly dtype: DType;
+  /** `b1`: booleans, read as uint8 0/1. */
+  readonly bool: boolean;
+  readonly littleEndian: boolean;
+  /** Fortran (column-major) order. */
+  readonly fortran: boolean;
+  readonly shape: number[];
 }
 
 /** Reads `descr`, `fortran_order` and `shape` from a parsed header dict; `fail` reports at the header. */
@@ -74,24 +77,14 @@ function interpretHeader(dict: PyValue, fail: (message: string) => never): NpyHe
 }
 
 /**
- * Reads a NumPy `.npy` file (format versions 1.0, 2.0 and 3.0) into a C-order {@link NdArray}.
+ * Parses the header of a `.npy` file from its first bytes (at least the magic, the version and the
+ * header): the element type, layout and shape, and where the data starts. `fileSize` (the whole
+ * file's length, default `bytes.length`) is checked against the size the shape needs, so a
+ * truncated file is refused before anything is allocated.
  *
- * The header dict is parsed here, Python-2 headers included (`(10000L, 1L)`). Supported dtypes are
- * f4 f8 u1 i1 u2 i2 u4 i4 u8 i8 in either byte order, and `b1` (bool) read as uint8 0/1.
- * Fortran-order arrays are transposed to C order. The declared size is checked against the bytes
- * present before anything is allocated; bytes after the data are ignored (as NumPy does). The
- * header may be at most `options.maxHeaderBytes` long (10,000 by default, numpy's limit).
- *
- * No copy where none is needed: C-order data in host byte order whose offset in `bytes.buffer` is
- * a multiple of the element size (always so for numpy's 64-byte-aligned headers on an aligned
- * buffer) comes back as a typed-array **view** on `bytes` and shares its memory; other data
- * (byte-swapped, Fortran order, bool, misaligned) is copied. The values are the same either way.
- *
- * @param bytes the whole file
- * @param where file name for messages (default `npy`)
- * @throws LrpError `E_FORMAT` naming `where` and the byte offset for any malformed or unsupported file
+ * @throws LrpError `E_FORMAT` naming `where` and the byte offset
  */
-export function readNpy(bytes: Uint8Array, where = 'npy', options: ReadNpyOptions = {}): NdArray {
+export function parseNpyHeader(bytes: Uint8Array, where = 'npy', fileSize = bytes.length, options: ReadNpyOptions = {}): { header: NpyHeader; dataStart: number } {
   const r = new ByteReader(bytes, where, true);
   r.need(0, 10, 'npy magic and version');
   for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) r.fail('not an .npy file (bad magic string)', i);
@@ -118,11 +111,37 @@ export function readNpy(bytes: Uint8Array, where = 'npy', options: ReadNpyOption
   const header = interpretHeader(dict, (message) => r.fail(message, headerStart));
   const dataStart = headerStart + headerLen;
   const count = header.shape.includes(0) ? 0 : header.shape.reduce((a, b) => a * b, 1);
-  const available = bytes.length - dataStart;
+  const available = fileSize - dataStart;
   const itemBytes = DTYPE_BYTES[header.dtype];
   if (count * itemBytes > available) {
     r.fail(`truncated: shape (${header.shape.join(', ')}) of ${header.dtype} needs ${count * itemBytes} data bytes but only ${available} are present`, dataStart);
   }
+  return { header, dataStart };
+}
+
+/**
+ * Reads a NumPy `.npy` file (format versions 1.0, 2.0 and 3.0) into a C-order {@link NdArray}.
+ *
+ * The header dict is parsed here, Python-2 headers included (`(10000L, 1L)`). Supported dtypes are
+ * f4 f8 u1 i1 u2 i2 u4 i4 u8 i8 in either byte order, and `b1` (bool) read as uint8 0/1.
+ * Fortran-order arrays are transposed to C order. The declared size is checked against the bytes
+ * present before anything is allocated; bytes after the data are ignored (as NumPy does). The
+ * header may be at most `options.maxHeaderBytes` long (10,000 by default, numpy's limit).
+ *
+ * No copy where none is needed: C-order data in host byte order whose offset in `bytes.buffer` is
+ * a multiple of the element size (always so for numpy's 64-byte-aligned headers on an aligned
+ * buffer) comes back as a typed-array **view** on `bytes` and shares its memory; other data
+ * (byte-swapped, Fortran order, bool, misaligned) is copied. The values are the same either way.
+ *
+ * @param bytes the whole file
+ * @param where file name for messages (default `npy`)
+ * @throws LrpError `E_FORMAT` naming `where` and the byte offset for any malformed or unsupported file
+ */
+export function readNpy(bytes: Uint8Array, where = 'npy', options: ReadNpyOptions = {}): NdArray {
+  const { header, dataStart } = parseNpyHeader(bytes, where, bytes.length, options);
+  const r = new ByteReader(bytes, where, true);
+  const count = header.shape.includes(0) ? 0 : header.shape.reduce((a, b) => a * b, 1);
+  const itemBytes = DTYPE_BYTES[header.dtype];
   const aligned = (bytes.byteOffset + dataStart) % itemBytes === 0;
   if (aligned && !header.bool && header.littleEndian === HOST_LITTLE_ENDIAN && !(header.fortran && count > 0)) {
     return { dtype: header.dtype, data: viewElements(bytes, dataStart, header.dtype, count), shape: header.shape };
@@ -167,7 +186,20 @@ export function writeNpy(a: NdArray): Uint8Array {
   const count = a.shape.reduce((x, y) => x * y, 1);
   if (count !== a.data.length) throw new LrpError('E_SHAPE', `data has ${a.data.length} elements but shape (${a.shape.join(', ')}) needs ${count}`);
   if (dtypeOfArray(a.data) !== a.dtype) throw new LrpError('E_INPUT', `dtype is ${a.dtype} but data is a ${a.data.constructor.name}`);
-  const dict = headerDict(DTYPE_TO_DESCR[a.dtype], a.shape);
+  const header = npyHeaderBytes(a.dtype, a.shape);
+  const body = encodeElements(a.data, true);
+  const out = new Uint8Array(header.length + body.length);
+  out.set(header, 0);
+  out.set(body, header.length);
+  return out;
+}
+
+/**
+ * The header {@link writeNpy} writes for an array of `dtype` and `shape` (magic, version, length
+ * and the padded dict): what a file streamed in chunks starts with, its data following.
+ */
+export function npyHeaderBytes(dtype: DType, shape: readonly number[]): Uint8Array {
+  const dict = headerDict(DTYPE_TO_DESCR[dtype], shape);
   let prefix = 10;
   let total = alignedHeaderEnd(prefix, dict.length);
   if (total - prefix > 0xffff) {
@@ -176,8 +208,7 @@ export function writeNpy(a: NdArray): Uint8Array {
   }
   const headerLen = total - prefix;
   const header = dict + ' '.repeat(headerLen - dict.length - 1) + '\n';
-  const body = encodeElements(a.data, true);
-  const out = new Uint8Array(total + body.length);
+  const out = new Uint8Array(total);
   out.set(MAGIC, 0);
   out[6] = prefix === 10 ? 1 : 2;
   out[7] = 0;
@@ -185,6 +216,5 @@ export function writeNpy(a: NdArray): Uint8Array {
   if (prefix === 10) view.setUint16(8, headerLen, true);
   else view.setUint32(8, headerLen, true);
   for (let i = 0; i < header.length; i++) out[prefix + i] = header.charCodeAt(i) & 0xff;
-  out.set(body, total);
   return out;
 }

@@ -3,7 +3,7 @@ import { explanationFactor } from '../engine/budget.js';
 import type { Limits } from '../engine/budget.js';
 import type { RunPlan } from '../engine/run-plan.js';
 import { LrpError } from '../errors.js';
-import type { Explainer, ExplainOptions, ExplainerOptions, Explanation } from '../explainer.js';
+import type { BackendInfo, Explainer, ExplainOptions, ExplainerOptions, Explanation } from '../explainer.js';
 import type { FoldedBatchNorm } from '../model/canonize.js';
 import type { Model } from '../model/layers.js';
 import { resolveRules } from '../rules/plan.js';
@@ -77,6 +77,11 @@ export class PooledExplainer {
   /** The backend's name (`wasm`, `js`). */
   get backend(): string {
     return this.local.backend;
+  }
+
+  /** Which backend runs and why (see {@link Explainer.backendInfo}); the workers run the same one. */
+  get backendInfo(): BackendInfo {
+    return this.local.backendInfo;
   }
 
   /** Worker threads in use (0: in-thread). */
