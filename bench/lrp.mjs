@@ -5,7 +5,9 @@
 // other work still shows what one core does) and the GFLOP/s it reaches (4 flops per multiply-add:
 // the forward product and the relevance step's transposed product). With ZENNIT_SRC set (Zennit's
 // src/ folder; PyTorch in /usr/bin/python3 or LRPJS_PYTHON) Zennit's ε-LRP on PyTorch's CPU, one
-// thread, runs as a further peer (bench/zennit-peer.py).
+// thread, runs as a further peer (bench/zennit-peer.py). The tfjs column is lrpjs's own tfjs backend
+// (the same ε-LRP through TensorFlow.js ops) on the same tfjs-wasm instance: the GPU path's engine
+// measured on a CPU (bench/gpu.mjs runs it on a GPU).
 // Run: npm run build && node bench/lrp.mjs [--quick]
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +64,7 @@ for (const bench of [lenet5(), mlp(), resnet8()]) {
   const ops = await createBackend('wasm');
   const wasm = await createExplainer(bench.model, { backend: ops });
   const js = await createExplainer(bench.model, { backend: 'js' });
+  const onTfjs = await createExplainer(bench.model, { backend: 'tfjs', tf });
   const peer = tfjsGradientTimesInput(tf, bench);
   const flopsPerImage = 4 * multiplyAdds(bench.model, bench.inShape);
   const zennitName = bench.name.split(' ')[0];
@@ -74,24 +77,26 @@ for (const bench of [lenet5(), mlp(), resnet8()]) {
     // The float64 js backend is the readable oracle, not a fast path: one timed run at large batches.
     const j = imagesPerSecond(() => js.explain(x, options), batch, batch >= 64 ? 0 : minSeconds);
     const t = imagesPerSecond(() => peer(x), batch);
+    const l = imagesPerSecond(() => onTfjs.explain(x, options), batch);
     const z = zennit.get(`${zennitName}|${batch}`);
-    rows.push({ model: bench.name, batch, js: j, wasm: w, wasmCpu: wr.cpu, gflops: (w * flopsPerImage) / 1e9, tfjs: t, zennit: z });
-    console.error(`${bench.name} batch ${batch}: js ${j.toFixed(1)}  wasm ${w.toFixed(1)} (${wr.cpu.toFixed(1)} per CPU s)  tfjs-wasm ${t.toFixed(1)}${z === undefined ? '' : `  zennit ${z.toFixed(1)}`} images/s`);
+    rows.push({ model: bench.name, batch, js: j, wasm: w, wasmCpu: wr.cpu, gflops: (w * flopsPerImage) / 1e9, tfjs: t, lrpTfjs: l, zennit: z });
+    console.error(`${bench.name} batch ${batch}: js ${j.toFixed(1)}  wasm ${w.toFixed(1)} (${wr.cpu.toFixed(1)} per CPU s)  tfjs-wasm ${t.toFixed(1)}  lrpjs tfjs ${l.toFixed(1)}${z === undefined ? '' : `  zennit ${z.toFixed(1)}`} images/s`);
   }
   // the wasm backend's Ops also report their linear memory (not part of the Ops interface)
   const stats = /** @type {{ memoryStats(): { memoryBytes: number } }} */ (/** @type {unknown} */ (ops)).memoryStats();
   wasmPeak = Math.max(wasmPeak, stats.memoryBytes);
   wasm.dispose();
+  onTfjs.dispose();
 }
 
 const fmt = (v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
 // the wasm backend's Ops also report their build (not part of the Ops interface)
 const ops0 = /** @type {{ build: string }} */ (/** @type {unknown} */ (await createBackend('wasm')));
 console.log(`\nwasm build: ${ops0.build}, Node ${process.version}`);
-console.log('| model | batch | js ε-LRP | wasm ε-LRP | wasm per CPU s | wasm GFLOP/s | tfjs-wasm grad×input | wasm / tfjs-wasm | Zennit (PyTorch CPU) ε-LRP |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| model | batch | js ε-LRP | wasm ε-LRP | wasm per CPU s | wasm GFLOP/s | tfjs-wasm grad×input | wasm / tfjs-wasm | lrpjs tfjs backend (tfjs-wasm) ε-LRP | Zennit (PyTorch CPU) ε-LRP |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
   const z = r.zennit === undefined ? '—' : fmt(r.zennit);
-  console.log(`| ${r.model} | ${r.batch} | ${fmt(r.js)} | ${fmt(r.wasm)} | ${fmt(r.wasmCpu)} | ${r.gflops.toFixed(1)} | ${fmt(r.tfjs)} | ${(r.wasm / r.tfjs).toFixed(2)} | ${z} |`);
+  console.log(`| ${r.model} | ${r.batch} | ${fmt(r.js)} | ${fmt(r.wasm)} | ${fmt(r.wasmCpu)} | ${r.gflops.toFixed(1)} | ${fmt(r.tfjs)} | ${(r.wasm / r.tfjs).toFixed(2)} | ${fmt(r.lrpTfjs)} | ${z} |`);
 }
 console.log(`\nimages/s, one thread, forward + explanation; wasm linear memory peak ${(wasmPeak / 2 ** 20).toFixed(1)} MiB, process max RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

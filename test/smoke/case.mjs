@@ -1,9 +1,10 @@
 // The smoke case shared by Node, Deno and the browser: a small ReLU net written and read back in
 // the toolbox text format, explained with LRP-ε on the default (wasm) backend. `lib` is the built
 // package's namespace, however the runtime imported it.
-export async function smokeCase(lib) {
-  const { createExplainer, linearLayer, readTextModel, simpleLayer, writeTextModel } = lib;
-  const model = readTextModel(
+/** The smoke model: a small ReLU net written and read back in the toolbox text format. */
+export function smokeModel(lib) {
+  const { linearLayer, readTextModel, simpleLayer, writeTextModel } = lib;
+  return readTextModel(
     writeTextModel({
       layers: [
         linearLayer(2, 3, new Float64Array([1, -1, 0.5, 0.25, 2, -1]), new Float64Array([0.1, 0, -0.1])),
@@ -12,6 +13,11 @@ export async function smokeCase(lib) {
       ],
     }),
   );
+}
+
+export async function smokeCase(lib) {
+  const { createExplainer } = lib;
+  const model = smokeModel(lib);
   const explainer = await createExplainer(model);
   const { output, relevance } = explainer.explain({ data: new Float32Array([1, 2, -1, 0.5]), shape: [2, 2] }, { rule: 'epsilon=0.01' });
   explainer.dispose();
