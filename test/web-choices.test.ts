@@ -113,7 +113,9 @@ describe('web demo: explain engines', () => {
     const session = await engine.open(x, { rule: 'epsilon' });
     for (const choice of EXPLAIN_CHOICES.slice(0, 4)) {
       const direct = explainer.explain(x, choice.options);
-      expect(await session.explain(choice.options)).toEqual(direct.relevance);
+      const { relevance, ms } = await session.explain(choice.options);
+      expect(relevance).toEqual(direct.relevance);
+      expect(ms).toBeGreaterThanOrEqual(0);
       expect(session.output).toEqual(direct.output);
     }
     session.close();
@@ -131,13 +133,15 @@ describe('web demo: explain engines', () => {
       },
       dispose: async () => void calls.push([-1, {}]),
     } as unknown as PooledExplainer;
-    const engine = pooledEngine(fake);
+    let clock = 0;
+    const engine = pooledEngine(fake, () => (clock += 7)); // each reading 7 ms after the last
     const [first, second] = [{ rule: 'epsilon' }, { rule: 'zplus' }];
     const x = { data: new Float64Array(1), shape: [1, 1] };
     const session = await engine.open(x, first);
     expect(session.output.data).toEqual(new Float64Array([1]));
-    expect((await session.explain(first)).data).toEqual(new Float64Array([10]));
-    expect((await session.explain(second)).data).toEqual(new Float64Array([20]));
+    // the first method's time is that of the explanation made when the session opened, not of a cache lookup
+    expect(await session.explain(first)).toEqual({ relevance: { data: new Float64Array([10]), shape: [1, 1] }, ms: 7 });
+    expect(await session.explain(second)).toEqual({ relevance: { data: new Float64Array([20]), shape: [1, 1] }, ms: 7 });
     await engine.explainBatch({ data: new Float64Array(5), shape: [5, 1] }, second);
     engine.dispose();
     expect(calls).toEqual([

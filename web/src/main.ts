@@ -126,9 +126,8 @@ async function explainLatest(stale: () => boolean): Promise<void> {
     for (const choice of chosen.methods) {
       await yieldToPage();
       if (stale()) return;
-      const t0 = performance.now();
-      const relevance = await session.explain(choice.options);
-      shown.push({ choice, relevance, ms: performance.now() - t0 });
+      const { relevance, ms } = await session.explain(choice.options);
+      shown.push({ choice, relevance, ms });
       paintFigures(figures, shown, { cmap: chosen.cmap, ...chosen.normalisation.options, ...heatmapLayout(geometry) });
     }
     const total = shown.reduce((t, s) => t + s.ms, 0);
