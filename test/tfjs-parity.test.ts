@@ -60,6 +60,19 @@ function tiedMaxima(seed: number): { model: Model; inShape: number[] } {
   return { model: { layers }, inShape: [6, 5, 2] };
 }
 
+/** The ONNX importer's node kinds: LeakyReLU, and average pooling that excludes the padding from its count. */
+function onnxKinds(seed: number): { model: Model; inShape: number[] } {
+  const r = gaussian(seed);
+  const layers: Layer[] = [
+    { kind: 'conv2d', filter: [3, 3, 2, 4], stride: [1, 1], padding: 'same', weights: randomArray(r, 72, 0.5), bias: randomArray(r, 4, 0.1) },
+    { kind: 'leakyrelu', alpha: 0.1 },
+    { kind: 'avgpool', pool: [3, 3], stride: [2, 2], padding: [1, 1, 1, 1], excludePadding: true },
+    { kind: 'flatten' },
+    { kind: 'linear', inputs: 36, outputs: 3, weights: randomArray(r, 108, 0.5), bias: randomArray(r, 3, 0.1) },
+  ];
+  return { model: { layers }, inShape: [6, 6, 2] };
+}
+
 const cnns: [string, CnnOptions][] = [];
 for (let i = 0; i < 9; i++) {
   const o: CnnOptions = { pool: pools[i % 3], activation: activations[Math.floor(i / 3)], stride: 1 + (i % 2), padding: paddings[(i + Math.floor(i / 3)) % 3], softmax: i % 4 === 0 };
@@ -74,6 +87,7 @@ const cases: Case[] = [
   ['graph: residual block', () => residualGraph(23), {}],
   ['windows: dilation with stride, depthwise stride 2, overlapping max over padding', () => windowZoo(24), {}],
   ['tied maxima: max pooling on small integers (split, and first under compat zennit)', () => tiedMaxima(25), {}],
+  ['ONNX kinds: LeakyReLU, average pooling without the padding', () => onnxKinds(26), {}],
 ];
 
 describe('tfjs backend equals the js backend (float32 vs float64) on random models and graphs', () => {
