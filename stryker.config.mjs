@@ -29,5 +29,7 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false },
   tempDirName: '.stryker-tmp',
   timeoutMS: 10_000,
+  // The initial run of every unit suite with per-test coverage: minutes on a loaded 2-core machine.
+  dryRunTimeoutMinutes: 30,
   thresholds: { high: 90, low: 85, break: null },
 };

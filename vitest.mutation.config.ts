@@ -9,7 +9,8 @@ import { defineConfig } from 'vitest/config';
  * `src/` and would only slow every mutant down. So are the two long end-to-end runs (training to
  * 85 % accuracy, classifying 1,000 toolbox digits): under Stryker's instrumentation they take
  * minutes, and the unit suites of the same code (train-ops, conformance) cover what they cover.
- * The two fuzz suites are left out too: each of their tests parses thousands of files, which under
+ * The demo page suites (web-*: its own code, Chromium, a build) and the relaxed-SIMD wasm build are left
+ * out as well. The two fuzz suites are left out too: each of their tests parses thousands of files, which under
  * instrumentation exceeds their own 20 s limits; they guard robustness, the targeted suites kill
  * mutants.
  */
@@ -43,6 +44,8 @@ export default defineConfig({
       'test/io-fuzz.test.ts',
       'test/io-model-fuzz.test.ts',
       'test/package-*.test.ts', // pack and install the tarball, run other runtimes: they test dist/, not src/
+      'test/web-*.test.ts', // the demo page: its own code (web/), a Chromium run and a build
+      'test/wasm-relaxed.test.ts', // the relaxed-SIMD wasm build; wasm-parity and the conformance suites cover the engine
       'node_modules/**',
     ],
     env: fixtures ? { LRPJS_FIXTURES: fixtures } : {},
