@@ -11,7 +11,10 @@ import { type ExplainOptions, type Explanation, createExplainer } from '../src/e
 import type { Model } from '../src/model/layers.js';
 import { rules } from '../src/rules/rule.js';
 import type { Tensor } from '../src/tensor.js';
+import { createBackend } from '../src/backends/index.js';
 import { chunkRanges } from '../src/workers/chunking.js';
+import { startPool } from '../src/workers/pooled-explainer.js';
+import { runtimeSpawner } from '../src/workers/spawn-worker.js';
 import { projectRoot } from './fixtures.js';
 import { mixedGraph, residualGraph } from './support/graph-models.js';
 import { randomCnn, randomInput, randomMlp } from './support/random-model.js';
@@ -114,6 +117,31 @@ describe('pooled explainer = in-thread explainer, bit for bit', () => {
     const auto = await createExplainer(cnn.model, { workers: 'auto' });
     expect(auto.workers).toBeGreaterThanOrEqual(1);
     await auto.dispose();
+  }, T);
+});
+
+describe('runtimes without workers', () => {
+  it('the spawner follows the runtime: worker_threads in Node and Bun, Web Workers in Deno and browsers, none in edge functions', () => {
+    expect(runtimeSpawner({ process: { versions: { node: '20.0.0' } } })).not.toBeNull();
+    expect(runtimeSpawner({ Worker: class {} })).not.toBeNull();
+    expect(runtimeSpawner({ Deno: {}, process: { versions: { node: '20.0.0' } }, Worker: class {} })).toBe(runtimeSpawner({ Worker: class {} }));
+    expect(runtimeSpawner({})).toBeNull();
+  });
+
+  it('where no Worker exists the pooled explainer explains in-thread with the same results and says so once', async () => {
+    const { model, inShape } = randomCnn(51);
+    const local = await createExplainer(model);
+    const pooled = await startPool(await createExplainer(model), model, { workers: 2 }, null);
+    expect(pooled.workers).toBe(0);
+    expect(pooled.warnings).toEqual(['workers: this runtime has no Worker (an edge function?); explaining in-thread']);
+    const input = randomInput(52, 40, inShape);
+    sameBits(await pooled.explain(input, { chunkSize: 3 }), local.explain(input), 'in-thread fallback');
+    sameBits(await pooled.explain(input), local.explain(input), 'in-thread fallback, again');
+    expect(pooled.warnings).toHaveLength(1);
+    const js = await createExplainer(model, { backend: await createBackend('js'), workers: 2 });
+    expect(js.warnings).toEqual(['workers: a backend instance cannot be shared with workers; explaining in-thread']);
+    await pooled.dispose();
+    await js.dispose();
   }, T);
 });
 

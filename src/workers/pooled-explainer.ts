@@ -11,7 +11,7 @@ import type { Tensor } from '../tensor.js';
 import { type SampleRange, chunkRanges } from './chunking.js';
 import { WorkerPool } from './pool.js';
 import type { PortableExplainOptions } from './protocol.js';
-import { availableCores, runtimeSpawner } from './spawn-worker.js';
+import { type WorkerSpawner, availableCores, runtimeSpawner } from './spawn-worker.js';
 import { stitchExplanations } from './stitch.js';
 
 /**
@@ -162,10 +162,11 @@ export class PooledExplainer {
 
 /**
  * Starts the workers of a pooled explainer around the in-thread explainer `local` (built from
- * `model` with `options`): `E_USAGE` for a bad `workers` count, `E_WORKER` if a worker cannot start.
+ * `model` with `options`) with `spawn` (default: this runtime's; `null`: none, in-thread with a
+ * warning): `E_USAGE` for a bad `workers` count, `E_WORKER` if a worker cannot start.
  * @internal
  */
-export async function startPool(local: Explainer, model: Model, options: ExplainerOptions & PoolOptions): Promise<PooledExplainer> {
+export async function startPool(local: Explainer, model: Model, options: ExplainerOptions & PoolOptions, spawn: WorkerSpawner | null = runtimeSpawner()): Promise<PooledExplainer> {
   const { workers, minPoolBatch = DEFAULT_MIN_POOL_BATCH, backend, tf: _tf, ...rest } = options;
   if (workers !== 'auto' && !(Number.isSafeInteger(workers) && workers >= 0)) {
     throw new LrpError('E_USAGE', `workers must be 'auto' or a whole number >= 0, got ${String(workers)}`, 'workers');
@@ -175,7 +176,6 @@ export async function startPool(local: Explainer, model: Model, options: Explain
   }
   const count = workers === 'auto' ? await availableCores() : workers;
   const warnings: string[] = [];
-  const spawn = runtimeSpawner();
   if (count > 0 && spawn === null) warnings.push('workers: this runtime has no Worker (an edge function?); explaining in-thread');
   const portable = local.backend === 'wasm' || local.backend === 'js';
   if (count > 0 && spawn !== null && typeof backend === 'object') warnings.push('workers: a backend instance cannot be shared with workers; explaining in-thread');

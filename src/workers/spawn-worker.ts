@@ -17,9 +17,9 @@ export interface WorkerHandle {
 export type WorkerSpawner = () => Promise<WorkerHandle>;
 
 /** Node and Bun (not Deno, which has Web Workers): `worker_threads`. */
-function isNodeLike(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === 'string' && !('Deno' in globalThis);
+function isNodeLike(scope: object = globalThis): boolean {
+  const p = (scope as { process?: { versions?: { node?: string } } }).process;
+  return typeof p?.versions?.node === 'string' && !('Deno' in scope);
 }
 
 async function spawnNode(): Promise<WorkerHandle> {
@@ -60,10 +60,13 @@ async function spawnWeb(): Promise<WorkerHandle> {
   };
 }
 
-/** The spawner of this runtime: `worker_threads` in Node and Bun, Web Workers elsewhere, `null` where neither exists (edge functions). */
-export function runtimeSpawner(): WorkerSpawner | null {
-  if (isNodeLike()) return spawnNode;
-  if (typeof (globalThis as { Worker?: unknown }).Worker === 'function') return spawnWeb;
+/**
+ * The spawner of the runtime whose global object is `scope`: `worker_threads` in Node and Bun, Web
+ * Workers elsewhere, `null` where neither exists (edge functions such as workerd).
+ */
+export function runtimeSpawner(scope: object = globalThis): WorkerSpawner | null {
+  if (isNodeLike(scope)) return spawnNode;
+  if (typeof (scope as { Worker?: unknown }).Worker === 'function') return spawnWeb;
   return null;
 }
 
