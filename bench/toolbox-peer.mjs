@@ -75,15 +75,18 @@ try {
   for (const c of cases) {
     const rOurs = join(dir, `r-${c.name}-lrpjs.npy`);
     const rTheirs = join(dir, `r-${c.name}-toolbox.npy`);
-    const ours = bestOf(repeat, () => timed(process.execPath, [cli, 'explain', '--model', c.model, '--input', c.x, '--rule', 'epsilon=0.01', '--out', rOurs]));
+    // in-thread, and on two worker threads in chunks of a quarter of the samples
+    const lrp = (extra) => bestOf(repeat, () => timed(process.execPath, [cli, 'explain', '--model', c.model, '--input', c.x, '--rule', 'epsilon=0.01', '--out', rOurs, ...extra]));
+    const ours = lrp(['--workers', '0']);
+    const pooled = lrp(['--workers', '2', '--batch-size', String(c.n / 4)]);
     let theirs;
     let err = NaN;
     if (toolbox) {
       theirs = bestOf(1, () => timed('python3', [driver, c.model, c.x, rTheirs, '0.01', String(c.batch)]));
       err = relErr(rOurs, rTheirs);
     } else theirs = { wall: c.n / RECORDED[c.name], cpu: NaN, estimated: true };
-    rows.push({ ...c, ours, theirs, err });
-    console.log(`${c.name} × ${c.n}: lrpjs ${ours.wall.toFixed(2)} s, toolbox ${theirs.wall.toFixed(2)} s${theirs.estimated ? ' (estimated)' : ''}`);
+    rows.push({ ...c, ours, pooled, theirs, err });
+    console.log(`${c.name} × ${c.n}: lrpjs ${ours.wall.toFixed(2)} s in-thread, ${pooled.wall.toFixed(2)} s on 2 workers, toolbox ${theirs.wall.toFixed(2)} s${theirs.estimated ? ' (estimated)' : ''}`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
@@ -91,8 +94,8 @@ try {
 
 const s = (v) => (Number.isNaN(v) ? '–' : v.toFixed(2));
 console.log(`\nWhole process, ε-LRP (ε = 0.01), lrpjs best of ${repeat}, toolbox ${toolbox ? 'one run' : 'estimated'} (Node ${process.versions.node}):`);
-console.log('| work | lrpjs s (wall) | lrpjs s (CPU) | toolbox s (wall) | toolbox s (CPU) | toolbox / lrpjs (wall) | max rel. error of R |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
+console.log('| work | lrpjs s (wall) | lrpjs s (CPU) | lrpjs 2 workers s (wall) | toolbox s (wall) | toolbox s (CPU) | toolbox / lrpjs (wall) | toolbox / lrpjs 2 workers | max rel. error of R |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${r.name} × ${r.n} | ${s(r.ours.wall)} | ${s(r.ours.cpu)} | ${s(r.theirs.wall)}${r.theirs.estimated ? '¹' : ''} | ${s(r.theirs.cpu)} | ${(r.theirs.wall / r.ours.wall).toFixed(1)} | ${Number.isNaN(r.err) ? '–' : r.err.toExponential(1)} |`);
+  console.log(`| ${r.name} × ${r.n} | ${s(r.ours.wall)} | ${s(r.ours.cpu)} | ${s(r.pooled.wall)} | ${s(r.theirs.wall)}${r.theirs.estimated ? '¹' : ''} | ${s(r.theirs.cpu)} | ${(r.theirs.wall / r.ours.wall).toFixed(1)} | ${(r.theirs.wall / r.pooled.wall).toFixed(1)} | ${Number.isNaN(r.err) ? '–' : r.err.toExponential(1)} |`);
 }

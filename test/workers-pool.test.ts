@@ -120,6 +120,23 @@ describe('pooled explainer = in-thread explainer, bit for bit', () => {
   }, T);
 });
 
+describe('memory budget', () => {
+  it('chunks made by the pool fit maxMemory: a batch too large for one in-thread call is explained in chunks that fit', async () => {
+    const { model, inShape } = randomCnn(61);
+    const input = randomInput(62, 400, inShape);
+    const roomy = await createExplainer(model);
+    const one = roomy.plan(randomInput(63, 1, inShape));
+    const perSample = (roomy.plan(input).runBytes - one.runBytes) / 399;
+    // about 40 samples fit; four chunks per worker would be 50 samples each
+    const maxMemory = Math.floor(one.bytes + 40 * perSample);
+    const tight = await createExplainer(model, { maxMemory });
+    expect(() => tight.explain(input)).toThrow(/over the memory limit/);
+    const pooled = await createExplainer(model, { maxMemory, workers: 2, minPoolBatch: 0 });
+    sameBits(await pooled.explain(input), roomy.explain(input), 'chunks within maxMemory');
+    await pooled.dispose();
+  }, T);
+});
+
 describe('runtimes without workers', () => {
   it('the spawner follows the runtime: worker_threads in Node and Bun, Web Workers in Deno and browsers, none in edge functions', () => {
     expect(runtimeSpawner({ process: { versions: { node: '20.0.0' } } })).not.toBeNull();

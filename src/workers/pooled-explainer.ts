@@ -1,5 +1,5 @@
 import { wasmCore } from '../backends/index.js';
-import { explanationFactor } from '../engine/budget.js';
+import { explanationFactor, resolveLimits } from '../engine/budget.js';
 import type { Limits } from '../engine/budget.js';
 import type { RunPlan } from '../engine/run-plan.js';
 import { LrpError } from '../errors.js';
@@ -37,7 +37,7 @@ export interface PoolOptions {
 export interface PooledExplainOptions extends ExplainOptions {
   /** Cancels the batch: the promise rejects with `E_ABORTED`, queued chunks are dropped. */
   readonly signal?: AbortSignal;
-  /** Samples per worker task (default: about four chunks per worker, at most 512). */
+  /** Samples per worker task (default: about four chunks per worker, at most 512 and at most what fits `maxMemory`). */
   readonly chunkSize?: number;
   /** Told the samples done so far and the total after every finished chunk. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -60,6 +60,7 @@ export class PooledExplainer {
     private readonly local: Explainer,
     private readonly pool: WorkerPool | null,
     private readonly minPoolBatch: number,
+    private readonly limits: Required<Limits>,
     /** Notes on how the explainer runs, each said once (e.g. the in-thread fallback where no Worker exists). */
     readonly warnings: readonly string[],
   ) {}
@@ -117,8 +118,8 @@ export class PooledExplainer {
       onProgress?.(n, n);
       return e;
     }
-    const ranges = chunkRanges(n, this.pool.size, chunkSize);
     const method = resolveRules(this.local.model, rest).method;
+    const ranges = chunkRanges(n, this.pool.size, chunkSize, chunkSize === undefined ? this.samplesWithin(input, rest) : undefined);
     // the first chunk planned here: shapes, values and budgets fail fast, before any worker runs
     this.local.plan(slice(input, ranges[0]!), rest, 1 + explanationFactor(method, rest), `an explanation by ${method} with its forward pass`);
     const base = this.portable(rest);
@@ -136,6 +137,23 @@ export class PooledExplainer {
       onProgress?.(done, n);
     });
     return stitchExplanations(parts);
+  }
+
+  /**
+   * How many samples one chunk may hold within `maxMemory`: run storage is a fixed part (kernel
+   * scratch) plus a part per sample, both read off the plans of 1 and of 64 samples (shapes only).
+   */
+  private samplesWithin(input: Tensor, limits: Limits): number {
+    const { maxMemory } = resolveLimits(this.limits, limits);
+    const n = Math.min(64, input.shape[0]!);
+    const unlimited = { maxMemory: Number.MAX_VALUE, maxCost: Number.MAX_VALUE };
+    const one = this.local.plan(slice(input, { from: 0, to: 1 }), unlimited);
+    if (n < 2) return 1;
+    const many = this.local.plan(slice(input, { from: 0, to: n }), unlimited);
+    const perSample = Math.max(1, (many.runBytes - one.runBytes) / (n - 1));
+    const fixed = Math.max(0, one.runBytes - perSample);
+    // a fifth kept free for what the plan does not count (the wasm heap base, page rounding)
+    return Math.max(1, Math.floor((0.8 * (maxMemory - one.paramBytes - fixed)) / perSample));
   }
 
   /** Options without what cannot cross to a worker: a composite object becomes its rules. */
@@ -180,8 +198,9 @@ export async function startPool(local: Explainer, model: Model, options: Explain
   const portable = local.backend === 'wasm' || local.backend === 'js';
   if (count > 0 && spawn !== null && typeof backend === 'object') warnings.push('workers: a backend instance cannot be shared with workers; explaining in-thread');
   else if (count > 0 && spawn !== null && !portable) warnings.push(`workers: the ${local.backend} backend runs in the main thread (workers run wasm or js); explaining in-thread`);
-  if (count === 0 || spawn === null || typeof backend === 'object' || !portable) return new PooledExplainer(local, null, minPoolBatch, warnings);
+  const limits = resolveLimits(options);
+  if (count === 0 || spawn === null || typeof backend === 'object' || !portable) return new PooledExplainer(local, null, minPoolBatch, limits, warnings);
   const onWasm = local.backend === 'wasm';
   const setup = { model, options: { ...rest, backend: onWasm ? ('wasm' as const) : ('js' as const) }, module: onWasm ? await wasmCore() : null };
-  return new PooledExplainer(local, await WorkerPool.start(count, setup, spawn), minPoolBatch, warnings);
+  return new PooledExplainer(local, await WorkerPool.start(count, setup, spawn), minPoolBatch, limits, warnings);
 }
