@@ -1,11 +1,14 @@
 // The worker pool: forward + ε-LRP images/s in-thread and with 1 and 2 worker threads at batch
 // 256 and 4096, on LeNet-5, the MLP and the ResNet-style graph; then the crossover, the batch size
 // under which 2 workers are not faster than in-thread (the default of minPoolBatch).
-// Run: npm run build && node bench/workers.mjs [--quick] [--repeat N]  (best of N runs per cell)
+// Run: npm run build && node bench/workers.mjs [--quick] [--repeat N] [--models lenet,mlp,resnet]  (best of N runs per cell)
 import { createExplainer } from '../dist/index.js';
 import { inputBatch, lenet5, mlp, resnet8 } from './models.mjs';
 
 const quick = process.argv.includes('--quick');
+const modelsAt = process.argv.indexOf('--models');
+/** `--models lenet,mlp,resnet` picks models (default: all three, LeNet-5 alone with --quick). */
+const only = modelsAt > 0 ? process.argv[modelsAt + 1].split(',') : undefined;
 const repeatAt = process.argv.indexOf('--repeat');
 const repeat = repeatAt > 0 ? Number(process.argv[repeatAt + 1]) : quick ? 1 : 3;
 const batches = quick ? [256] : [256, 4096];
@@ -36,7 +39,12 @@ function inParts(explainer, x) {
 const fmt = (v) => Math.round(v).toLocaleString('en-US').padStart(8);
 console.log(`forward + ε-LRP, images/s (best of ${repeat}); the machine may be shared, see README "Speed"`);
 console.log(`${'model'.padEnd(22)} ${'batch'.padStart(6)} ${'in-thread'.padStart(9)} ${'1 worker'.padStart(9)} ${'2 workers'.padStart(9)} ${'2w / 1w'.padStart(8)} ${'2w / in'.padStart(8)}`);
-for (const bench of quick ? [lenet5()] : [lenet5(), mlp(), resnet8()]) {
+const all = { lenet: lenet5, mlp, resnet: resnet8 };
+const picked = (only ?? (quick ? ['lenet'] : Object.keys(all))).map((k) => {
+  if (!(k in all)) throw new Error(`unknown model '${k}' (known: ${Object.keys(all).join(', ')})`);
+  return all[/** @type {keyof typeof all} */ (k)]();
+});
+for (const bench of picked) {
   const local = await createExplainer(bench.model);
   const one = await createExplainer(bench.model, { workers: 1, minPoolBatch: 0 });
   const two = await createExplainer(bench.model, { workers: 2, minPoolBatch: 0 });
