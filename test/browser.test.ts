@@ -3,18 +3,13 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { projectRoot } from './fixtures.js';
-import { launchChromium, originOf, serveStatic } from './support/browser-harness.js';
+import { launchChromium, originOf, serveBuiltPackage } from './support/browser-harness.js';
 import { built, chromium, describeWith } from './support/requirements.js';
 
 describeWith([chromium, built('index.js')], 'the built package in headless Chromium, offline', () => {
   let server: Server;
   beforeAll(async () => {
-    const dir = (sub: string) => join(projectRoot, sub);
-    server = await serveStatic([
-      ['/dist/', dir('dist')],
-      ['/node_modules/fflate/', dir('node_modules/fflate')],
-      ['/test/smoke/', dir('test/smoke')],
-    ]);
+    server = await serveBuiltPackage();
   });
   afterAll(() => server?.close());
 

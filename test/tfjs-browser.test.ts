@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixturesDir, projectRoot } from './fixtures.js';
-import { launchChromium, originOf, serveStatic } from './support/browser-harness.js';
+import { launchChromium, originOf, serveBuiltPackage } from './support/browser-harness.js';
 import { relError } from './support/random-model.js';
 import { caseRuleOptions, caseTensor, referenceCases } from './support/reference-cases.js';
 import { built, chromium, describeWith, toolboxFixtures } from './support/requirements.js';
@@ -76,11 +76,8 @@ function expectReference(run: PageRun): void {
 
 let server: Server;
 beforeAll(async () => {
-  server = await serveStatic([
-    ['/dist/', join(projectRoot, 'dist')],
-    ['/node_modules/fflate/', join(projectRoot, 'node_modules/fflate')],
+  server = await serveBuiltPackage([
     ['/node_modules/@tensorflow/', join(projectRoot, 'node_modules/@tensorflow')],
-    ['/test/smoke/', join(projectRoot, 'test/smoke')],
     ['/fixtures/', fixturesDir ?? join(projectRoot, 'no-fixtures')],
   ]);
 });

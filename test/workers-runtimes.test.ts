@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { projectRoot } from './fixtures.js';
-import { launchChromium, originOf, serveStatic } from './support/browser-harness.js';
+import { launchChromium, originOf, serveBuiltPackage } from './support/browser-harness.js';
 import { built, chromium, deno, denoPath, describeWith } from './support/requirements.js';
 
 const script = join(projectRoot, 'test', 'smoke', 'pool.mjs');
@@ -42,12 +42,7 @@ describeWith([deno, built('browser/worker.js')], 'the worker pool in Deno (Web W
 describeWith([chromium, built('browser/worker.js')], 'the worker pool in headless Chromium (module Web Workers)', () => {
   let server: Server;
   beforeAll(async () => {
-    const dir = (sub: string) => join(projectRoot, sub);
-    server = await serveStatic([
-      ['/dist/', dir('dist')],
-      ['/node_modules/fflate/', dir('node_modules/fflate')],
-      ['/test/smoke/', dir('test/smoke')],
-    ]);
+    server = await serveBuiltPackage();
   });
   afterAll(() => server?.close());
 

@@ -3,6 +3,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, relative } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { projectRoot } from '../fixtures.js';
 import { chromiumPath } from './requirements.js';
 
 const types: Record<string, string> = {
@@ -31,6 +32,19 @@ export function serveStatic(mounts: ReadonlyArray<readonly [string, string]>, pa
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/**
+ * Serves the built package as the browser suites load it — `/dist/`, its one browser dependency
+ * (`/node_modules/fflate/`) and the shared smoke pages (`/test/smoke/`) — plus `extra` mounts.
+ */
+export function serveBuiltPackage(extra: ReadonlyArray<readonly [string, string]> = []): Promise<Server> {
+  return serveStatic([
+    ['/dist/', join(projectRoot, 'dist')],
+    ['/node_modules/fflate/', join(projectRoot, 'node_modules/fflate')],
+    ['/test/smoke/', join(projectRoot, 'test/smoke')],
+    ...extra,
+  ]);
 }
 
 /** The origin `http://127.0.0.1:PORT` of a server from {@link serveStatic}. */
