@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import type { Explainer, Explanation } from '../../src/explainer.js';
 import { readNpy } from '../../src/io/npy.js';
 import { readTextModel } from '../../src/io/text-model.js';
 import type { Model } from '../../src/model/layers.js';
 import { type Tensor, toFloat64 } from '../../src/tensor.js';
 import { fixture, fixturesDir } from '../fixtures.js';
+import { relError } from './random-model.js';
 
 /** One case of `reference/manifest.json`. */
 export interface ReferenceCase {
@@ -68,4 +71,27 @@ export function caseRuleOptions(c: ReferenceCase): { rule: string; layerRules: [
     } else throw new Error(`unexpected flag ${c.flags[i]}`);
   }
   return { rule, layerRules };
+}
+
+/**
+ * Checks one forward pass of `ex` against case `c`: the output Y, and the relevance R both from
+ * the case's R0 and from its target (the argmax, or the given classes), each within `tol`
+ * (max|Δ| / max|ref|). Returns the explanation from R0 for further checks.
+ */
+export function expectReferenceCase(ex: Explainer, c: ReferenceCase, tol: number): Explanation {
+  const R = caseTensor(c, 'R');
+  const pass = ex.forward(caseTensor(c, 'X'));
+  try {
+    expect(relError(pass.output.data, caseTensor(c, 'Y').data)).toBeLessThan(tol);
+    const withInit = pass.explain({ ...caseRuleOptions(c), initial: caseTensor(c, 'R0') });
+    expect(withInit.relevance.shape).toEqual(R.shape);
+    expect(relError(withInit.relevance.data, R.data)).toBeLessThan(tol);
+    const target = c.target === 'argmax' ? 'argmax' : Array.from(caseTensor(c, 'target').data);
+    const fromTarget = pass.explain({ ...caseRuleOptions(c), target });
+    expect(Array.from(fromTarget.target!)).toEqual(Array.from(caseTensor(c, 'target').data));
+    expect(relError(fromTarget.relevance.data, R.data)).toBeLessThan(tol);
+    return withInit;
+  } finally {
+    pass.dispose();
+  }
 }
